@@ -1,0 +1,37 @@
+"""The JSON API under /api/v1/: one django-ninja router per app, token or session auth."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from healthywork.accounts.api import ApiTokenAuth, SessionAuth
+from healthywork.accounts.api import router as accounts_router
+from healthywork.partners.api import router as partners_router
+
+api = NinjaAPI(
+    title="healthywork API",
+    version="1",
+    description="Organizations, people and every later record of the program. "
+    "Authenticate with `Authorization: Bearer <token>` (make one under Account > API tokens).",
+    auth=[ApiTokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    # Name each field, as the forms do: {"detail": [{"field": "name", "message": "..."}]}.
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        errors.append({"field": ".".join(location), "message": error.get("msg", "")})
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+
+
+api.add_router("/accounts/", accounts_router)
+api.add_router("/", partners_router)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from healthywork.api import api
+
+urlpatterns = [
+    path("", include("healthywork.core.urls")),
+    path("accounts/", include("healthywork.accounts.urls")),
+    path("partners/", include("healthywork.partners.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
