@@ -23,7 +23,9 @@ def validation_error(request: HttpRequest, exc: ValidationError):
     # Name each field, as the forms do: {"detail": [{"field": "name", "message": "..."}]}.
     errors = []
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+        location = [
+            str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")
+        ]
         errors.append({"field": ".".join(location), "message": error.get("msg", "")})
     return api.create_response(request, {"detail": errors}, status=422)
 

@@ -15,7 +15,7 @@ from healthywork.partners.models import (
 
 
 class OrganizationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     family = forms.ChoiceField(
         label=_("Sector family"), required=False, choices=[("", _("All families"))] + Family.choices
@@ -49,6 +49,7 @@ class OrganizationFilterForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     allow_duplicate = forms.BooleanField(
         label=_("Yes, this is a different organization with the same name"), required=False
     )
@@ -181,13 +182,9 @@ class OrganizationChoiceField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        matches = list(
-            Organization.objects.filter(merged_into__isnull=True).matching_name(value)[:2]
-        )
+        matches = list(Organization.objects.filter(merged_into__isnull=True).matching_name(value)[:2])
         if not matches:
-            raise forms.ValidationError(
-                _("No organization is called “%(name)s”."), params={"name": value}
-            )
+            raise forms.ValidationError(_("No organization is called “%(name)s”."), params={"name": value})
         if len(matches) > 1:
             raise forms.ValidationError(
                 _("Several organizations are called “%(name)s”; merge the duplicates first."),
