@@ -8,9 +8,7 @@ from healthywork.accounts.models import ApiToken, Invitation, User
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "role", "is_active"]
     list_filter = ["role", "is_active"]
-    fieldsets = DjangoUserAdmin.fieldsets + (
-        ("healthywork", {"fields": ["role", "preferred_language"]}),
-    )
+    fieldsets = DjangoUserAdmin.fieldsets + (("healthywork", {"fields": ["role", "preferred_language"]}),)
 
 
 admin.site.register(Invitation)

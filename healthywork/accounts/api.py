@@ -34,9 +34,7 @@ def me(request: HttpRequest):
     from healthywork.accounts.roles import ABILITIES
 
     user = request.auth
-    abilities = sorted(
-        {a for role_abilities in ABILITIES.values() for a in role_abilities if user.can(a)}
-    )
+    abilities = sorted({a for role_abilities in ABILITIES.values() for a in role_abilities if user.can(a)})
     return {
         "username": user.username,
         "name": user.display_name(),

@@ -103,9 +103,7 @@ class ApiToken(models.Model):
 
     PREFIX = "hw_"
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=12, editable=False)
@@ -130,11 +128,7 @@ class ApiToken(models.Model):
     @classmethod
     def authenticate(cls, raw: str):
         """The active user behind a raw token, or None."""
-        token = (
-            cls.objects.select_related("user")
-            .filter(token_hash=_hash(raw), user__is_active=True)
-            .first()
-        )
+        token = cls.objects.select_related("user").filter(token_hash=_hash(raw), user__is_active=True).first()
         if token is None:
             return None
         if token.last_used_at is None or timezone.now() - token.last_used_at > timedelta(minutes=5):

@@ -26,6 +26,11 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
     def form_valid(self, form):
         response = super().form_valid(form)
         # Start in the language the person chose in their profile.
@@ -90,9 +95,7 @@ def user_change(request: HttpRequest, username: str) -> HttpResponse:
     elif user == request.user and (
         form.cleaned_data["role"] != Role.ADMINISTRATOR or not form.cleaned_data["is_active"]
     ):
-        messages.error(
-            request, _("You cannot remove your own administrator role or deactivate yourself.")
-        )
+        messages.error(request, _("You cannot remove your own administrator role or deactivate yourself."))
     else:
         services.change_user(
             user,
@@ -116,9 +119,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
         return redirect("accounts:invitation-list")
-    invitations = Invitation.objects.visible_to(request.user).select_related(
-        "invited_by", "accepted_by"
-    )
+    invitations = Invitation.objects.visible_to(request.user).select_related("invited_by", "accepted_by")
     status = 400 if form.errors else 200
     return render(
         request,

@@ -8,9 +8,16 @@ class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves and deletes write our audit events too."""
 
     def save_model(self, request, obj, form, change):
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        before = snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else {}
+        obj._audit_before = before
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many values are saved here, after save_model, so the event is written last.
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         action = "change" if change else "create"
+        before = getattr(obj, "_audit_before", {})
         record(request.user, action, obj, diff(before, snapshot(obj)), note="admin site")
 
     def delete_model(self, request, obj):

@@ -27,7 +27,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """The object's concrete field values (and many-to-many names) as plain JSON data."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if field.name in {"search_text"}:
+        # Derived and bookkeeping columns (timestamps, search text) are not what a person changed;
+        # a public id is kept, as it names the record.
+        if field.primary_key or (not field.editable and not isinstance(field, models.UUIDField)):
             continue
         value = getattr(obj, field.name)
         data[field.name] = _plain(value)

@@ -28,9 +28,7 @@ STAGES = [
     Stage("scan", _("Scan"), _("Interviews, transcripts and coding"), "scan:index"),
     Stage("catalog", _("Catalog"), _("Initiatives and what they show"), "catalog:index"),
     Stage("network", _("Network"), _("Who works with whom"), "network:index"),
-    Stage(
-        "collaborative", _("Collaborative"), _("Cohorts, teams and sessions"), "collaborative:index"
-    ),
+    Stage("collaborative", _("Collaborative"), _("Cohorts, teams and sessions"), "collaborative:index"),
     Stage("plan", _("Plan"), _("Power maps, theories of change, action plans"), "planning:index"),
     Stage(
         "implement",

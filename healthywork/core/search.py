@@ -69,8 +69,7 @@ def fulltext_index(table: str) -> migrations.RunPython:
                 schema_editor.execute(statement)
         elif vendor == "postgresql":
             schema_editor.execute(
-                f"CREATE INDEX {table}_fts ON {table} "
-                f"USING gin (to_tsvector('simple', search_text))"
+                f"CREATE INDEX {table}_fts ON {table} USING gin (to_tsvector('simple', search_text))"
             )
 
     def backward(apps, schema_editor):

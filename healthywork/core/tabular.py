@@ -79,10 +79,12 @@ def _read_csv(data: bytes) -> Table:
     text = _decode(data)
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    # Only the delimiter is guessed: the sniffer takes cells that start with an apostrophe
+    # (as neutralised exports do) for quoted ones, and spreadsheets always quote with ".
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         all_rows = list(reader)
     except csv.Error as error:
@@ -115,9 +117,7 @@ def _read_xlsx(data: bytes) -> Table:
 
 def _cell_text(value: Any) -> str:
     if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -136,12 +136,19 @@ def _to_table(all_rows: list[list[str]]) -> Table:
         if not any(str(cell).strip() for cell in cells):
             continue
         values = {
-            header: str(cells[index]).strip() if index < len(cells) else ""
+            header: _restore(str(cells[index]).strip()) if index < len(cells) else ""
             for index, header in enumerate(headers)
             if header
         }
         rows.append((number, values))
     return Table(headers=[header for header in headers if header], rows=rows)
+
+
+def _restore(text: str) -> str:
+    """Undo `neutralise`, so that a file exported here imports unchanged."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
 
 
 def neutralise(value: Any) -> Any:
@@ -160,9 +167,7 @@ def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet"
-) -> bytes:
+def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "Sheet") -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -187,9 +192,7 @@ EXPORT_FORMATS = {
 }
 
 
-def export_bytes(
-    fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> tuple[bytes, str]:
+def export_bytes(fmt: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> tuple[bytes, str]:
     """(content, content type) of the rows in one of EXPORT_FORMATS."""
     writer, content_type = EXPORT_FORMATS[fmt]
     return writer(headers, rows), content_type

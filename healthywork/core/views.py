@@ -9,9 +9,7 @@ from healthywork.core.permissions import ability_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/home.html", {"stages": STAGES, "summaries": summaries(request.user)}
-    )
+    return render(request, "core/home.html", {"stages": STAGES, "summaries": summaries(request.user)})
 
 
 @ability_required("audit.view")
@@ -21,9 +19,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if kind:
         app_label, _dot, model = kind.partition(".")
         events = events.filter(content_type__app_label=app_label, content_type__model=model)
-    kinds = ContentType.objects.filter(
-        pk__in=AuditEvent.objects.values("content_type").distinct()
-    ).order_by("app_label", "model")
+    kinds = ContentType.objects.filter(pk__in=AuditEvent.objects.values("content_type").distinct()).order_by(
+        "app_label", "model"
+    )
     return render(
         request,
         "core/audit_log.html",

@@ -10,9 +10,7 @@ from healthywork.partners.importing import COLUMNS
 
 def organization_rows(organizations: QuerySet) -> Iterator[list]:
     for organization in (
-        organizations.select_related("sector")
-        .prefetch_related("populations")
-        .iterator(chunk_size=2000)
+        organizations.select_related("sector").prefetch_related("populations").iterator(chunk_size=2000)
     ):
         yield [
             str(organization.public_id),

@@ -35,9 +35,7 @@ COLUMNS = [
 REQUIRED_COLUMNS = ["name", "sector"]
 DUPLICATE_CHOICES = {
     "update": _("update the existing organization with this row"),
-    "merge": _(
-        "fill only the existing organization's empty fields, and keep this name as an alias"
-    ),
+    "merge": _("fill only the existing organization's empty fields, and keep this name as an alias"),
     "skip": _("skip this row"),
 }
 
@@ -75,9 +73,7 @@ class Preview:
         return sum(1 for row in self.rows if row.action == action)
 
     def summary(self) -> dict[str, int]:
-        return {
-            action: self.count(action) for action in ("create", "update", "merge", "skip", "refuse")
-        }
+        return {action: self.count(action) for action in ("create", "update", "merge", "skip", "refuse")}
 
 
 class _Lookups:
@@ -137,8 +133,7 @@ def preview_organizations(
             row.errors.append(
                 (
                     "name",
-                    _("The same organization is already on row %(row)s of this file.")
-                    % {"row": seen[key]},
+                    _("The same organization is already on row %(row)s of this file.") % {"row": seen[key]},
                 )
             )
         seen.setdefault(key, number)
@@ -154,9 +149,7 @@ def preview_organizations(
                 row.errors.append(
                     (
                         "name",
-                        _(
-                            "An organization named “%(name)s” already exists. Choose update, merge or skip."
-                        )
+                        _("An organization named “%(name)s” already exists. Choose update, merge or skip.")
                         % {"name": row.duplicate_of.name},
                     )
                 )
@@ -185,9 +178,7 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups) -> RowRes
         row.errors.append(
             (
                 "sector",
-                message
-                + " "
-                + _("Valid sectors: %(valid)s.") % {"valid": ", ".join(lookups.sector_names)},
+                message + " " + _("Valid sectors: %(valid)s.") % {"valid": ", ".join(lookups.sector_names)},
             )
         )
     data["sector"] = sector
@@ -236,9 +227,7 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups) -> RowRes
     for column, limit in (("subsector", 100), ("city", 100), ("county", 100), ("state", 50)):
         if column in values:
             if len(values[column]) > limit:
-                row.errors.append(
-                    (column, _("Longer than %(limit)s characters.") % {"limit": limit})
-                )
+                row.errors.append((column, _("Longer than %(limit)s characters.") % {"limit": limit}))
             data[column] = values[column]
     if "description" in values:
         data["description"] = values["description"]
@@ -255,9 +244,7 @@ def _check_row(number: int, values: dict[str, str], lookups: _Lookups) -> RowRes
             else None
         )
         if existing is None:
-            row.errors.append(
-                ("id", _("No organization has the id “%(value)s”.") % {"value": public_id})
-            )
+            row.errors.append(("id", _("No organization has the id “%(value)s”.") % {"value": public_id}))
         else:
             row.action = "update"
             row.existing = existing
@@ -309,8 +296,6 @@ def apply_organizations(preview: Preview, *, by: Any, filename: str = "") -> dic
                     aliases.append(alias)
             fill["aliases"] = "\n".join(aliases)
             if row.data.get("populations"):
-                fill["populations"] = list(
-                    {*organization.populations.all(), *row.data["populations"]}
-                )
+                fill["populations"] = list({*organization.populations.all(), *row.data["populations"]})
             services.update_organization(organization, fill, by=by)
     return preview.summary()

@@ -269,13 +269,9 @@ class Affiliation(models.Model):
 class OrganizationMerge(models.Model):
     """A merge of one organization into another, with what moved, so it can be undone."""
 
-    survivor = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="merges_received"
-    )
+    survivor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="merges_received")
     merged = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="merges_given")
-    moved = models.JSONField(
-        default=dict, help_text="{app_label.model.field: [pk, ...]} that moved"
-    )
+    moved = models.JSONField(default=dict, help_text="{app_label.model.field: [pk, ...]} that moved")
     survivor_before = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -61,10 +61,9 @@ def create_organization(data: dict[str, Any], *, by: Any) -> Organization:
 
 
 @transaction.atomic
-def update_organization(
-    organization: Organization, data: dict[str, Any], *, by: Any
-) -> Organization:
-    before = audit.snapshot(organization)
+def update_organization(organization: Organization, data: dict[str, Any], *, by: Any) -> Organization:
+    # From the database: a bound ModelForm has already copied its data onto `organization`.
+    before = audit.snapshot(Organization.objects.get(pk=organization.pk))
     _assign(organization, data, ORGANIZATION_FIELDS)
     organization.save()
     if data.get("populations") is not None:
@@ -105,9 +104,7 @@ FILLABLE = ["subsector", "city", "county", "state", "website", "description", "l
 
 
 @transaction.atomic
-def merge_organizations(
-    survivor: Organization, merged: Organization, *, by: Any
-) -> OrganizationMerge:
+def merge_organizations(survivor: Organization, merged: Organization, *, by: Any) -> OrganizationMerge:
     """Fold `merged` into `survivor`: every link moves, the name becomes an alias, blanks are filled.
 
     The merged row stays, hidden, so the merge can be undone (see `undo_merge`). A link that
@@ -121,9 +118,7 @@ def merge_organizations(
     kept: dict[str, list[int]] = {}
     for related_model, field_name in _reverse_relations(Organization):
         key = f"{related_model._meta.label_lower}.{field_name}"
-        for pk in related_model._base_manager.filter(**{field_name: merged}).values_list(
-            "pk", flat=True
-        ):
+        for pk in related_model._base_manager.filter(**{field_name: merged}).values_list("pk", flat=True):
             try:
                 with transaction.atomic():
                     related_model._base_manager.filter(pk=pk).update(**{field_name: survivor})
@@ -132,11 +127,7 @@ def merge_organizations(
                 kept.setdefault(key, []).append(pk)
     for field in Organization._meta.many_to_many:
         existing = set(getattr(survivor, field.name).values_list("pk", flat=True))
-        added = [
-            pk
-            for pk in getattr(merged, field.name).values_list("pk", flat=True)
-            if pk not in existing
-        ]
+        added = [pk for pk in getattr(merged, field.name).values_list("pk", flat=True) if pk not in existing]
         getattr(survivor, field.name).add(*added)
         moved[f"m2m.{field.name}"] = added
 
@@ -177,8 +168,7 @@ def merge_organizations(
         {"merged_into": [None, survivor.name]},
         note=_("merged into %(name)s") % {"name": survivor.name}
         + (
-            _("; %(count)s links stayed (already on the survivor)")
-            % {"count": sum(map(len, kept.values()))}
+            _("; %(count)s links stayed (already on the survivor)") % {"count": sum(map(len, kept.values()))}
             if kept
             else ""
         ),
@@ -228,7 +218,8 @@ def create_person(data: dict[str, Any], *, by: Any) -> Person:
 
 @transaction.atomic
 def update_person(person: Person, data: dict[str, Any], *, by: Any) -> Person:
-    before = audit.snapshot(person)
+    # From the database: a bound ModelForm has already copied its data onto `person`.
+    before = audit.snapshot(Person.objects.get(pk=person.pk))
     _assign(person, data, PERSON_FIELDS)
     person.save()
     changes = audit.diff(before, audit.snapshot(person))
@@ -267,9 +258,7 @@ def save_sector(sector: Sector, *, by: Any) -> Sector:
     if not is_new and before.get("name") != sector.name:
         for organization in sector.organizations.select_related("sector"):
             organization.save(update_fields=["search_text"])
-    audit.record(
-        by, "create" if is_new else "change", sector, audit.diff(before, audit.snapshot(sector))
-    )
+    audit.record(by, "create" if is_new else "change", sector, audit.diff(before, audit.snapshot(sector)))
     return sector
 
 

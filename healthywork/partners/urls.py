@@ -21,9 +21,7 @@ urlpatterns = [
         views.organization_history,
         name="organization-history",
     ),
-    path(
-        "organizations/<uuid:public_id>/merge/", views.organization_merge, name="organization-merge"
-    ),
+    path("organizations/<uuid:public_id>/merge/", views.organization_merge, name="organization-merge"),
     path("merges/<int:pk>/undo/", views.merge_undo, name="merge-undo"),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),

@@ -71,12 +71,8 @@ def organization_export(request: HttpRequest) -> HttpResponse:
 def organization_suggest(request: HttpRequest) -> HttpResponse:
     from healthywork.core.search import text_search
 
-    query = (
-        request.GET.get("q") or request.GET.get("organization") or request.GET.get("other") or ""
-    )
-    organizations = (
-        text_search(Organization.objects.visible_to(request.user), query)[:15] if query else []
-    )
+    query = request.GET.get("q") or request.GET.get("organization") or request.GET.get("other") or ""
+    organizations = text_search(Organization.objects.visible_to(request.user), query)[:15] if query else []
     return render(request, "partners/organization_suggest.html", {"organizations": organizations})
 
 
@@ -209,18 +205,13 @@ def organization_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         for key, value in request.POST.items()
         if key.startswith("row-") and key[4:].isdigit()
     }
-    preview = importing.preview_organizations(
-        table, choices, default_choice=None if request.POST else "skip"
-    )
+    preview = importing.preview_organizations(table, choices, default_choice=None if request.POST else "skip")
     if request.method == "POST" and request.POST.get("confirm") and preview.can_apply:
         summary = importing.apply_organizations(preview, by=request.user, filename=staged.filename)
         staged.delete()
         messages.success(
             request,
-            _(
-                "Import done: %(create)s created, %(update)s updated, %(merge)s merged, "
-                "%(skip)s skipped."
-            )
+            _("Import done: %(create)s created, %(update)s updated, %(merge)s merged, %(skip)s skipped.")
             % summary,
         )
         return redirect("partners:organization-list")
@@ -239,9 +230,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = text_search(Person.objects.visible_to(request.user), query).prefetch_related(
         "affiliations__organization"
     )
-    template = "partners/person_list.html" + (
-        "#results" if request.htmx and not request.htmx.boosted else ""
-    )
+    template = "partners/person_list.html" + ("#results" if request.htmx and not request.htmx.boosted else "")
     return render(request, template, {"page": paginate(request, people), "q": query})
 
 
@@ -292,9 +281,7 @@ def person_edit(request: HttpRequest, public_id) -> HttpResponse:
 @ability_required("registry.edit")
 def affiliation_edit(request: HttpRequest, public_id, pk: int | None = None) -> HttpResponse:
     person = get_visible_or_404(Person, request.user, public_id=public_id)
-    affiliation = (
-        get_object_or_404(Affiliation, pk=pk, person=person) if pk else Affiliation(person=person)
-    )
+    affiliation = get_object_or_404(Affiliation, pk=pk, person=person) if pk else Affiliation(person=person)
     form = AffiliationForm(request.POST or None, instance=affiliation)
     if request.method == "POST" and form.is_valid():
         services.save_affiliation(form.save(commit=False), by=request.user)
@@ -322,10 +309,10 @@ def sector_list(request: HttpRequest) -> HttpResponse:
     sectors = Sector.objects.visible_to(request.user).annotate(
         organization_count=Count("organizations", filter=Q(organizations__merged_into__isnull=True))
     )
-    populations = Population.objects.annotate(organization_count=Count("organizations"))
-    return render(
-        request, "partners/sector_list.html", {"sectors": sectors, "populations": populations}
+    populations = Population.objects.annotate(
+        organization_count=Count("organizations", filter=Q(organizations__merged_into__isnull=True))
     )
+    return render(request, "partners/sector_list.html", {"sectors": sectors, "populations": populations})
 
 
 @ability_required("registry.taxonomy")

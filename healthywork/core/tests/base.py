@@ -19,9 +19,7 @@ class PersonaTestCase(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.administrator = make_user(
-            "alice", Role.ADMINISTRATOR, first_name="Alice", last_name="Admin"
-        )
+        cls.administrator = make_user("alice", Role.ADMINISTRATOR, first_name="Alice", last_name="Admin")
         cls.facilitator = make_user("fran", Role.FACILITATOR)
         cls.member = make_user("mo", Role.TEAM_MEMBER)
         cls.coder = make_user("cody", Role.CODER)
