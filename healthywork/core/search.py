@@ -6,6 +6,7 @@ in a migration builds the index (an FTS5 table kept in step by triggers, or a GI
 """
 
 import re
+import unicodedata
 
 from django.db import connection, migrations
 from django.db.models import BooleanField, QuerySet
@@ -14,8 +15,23 @@ from django.db.models.expressions import RawSQL
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents, so "Fundación" and "fundacion" match on every database."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def search_document(*parts: str) -> str:
+    """The text a model keeps in `search_text`: folded words separated by spaces.
+
+    Punctuation is dropped so that PostgreSQL's parser sees plain words (it would otherwise
+    keep "union.example.org" as one host name that no prefix query finds).
+    """
+    return " ".join(WORD.findall(_fold(" ".join(part for part in parts if part))))
+
+
 def search_words(query: str) -> list[str]:
-    return [word.lower() for word in WORD.findall(query or "")][:12]
+    return WORD.findall(_fold(query or ""))[:12]
 
 
 def text_search(queryset: QuerySet, query: str) -> QuerySet:

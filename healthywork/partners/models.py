@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.search import search_document
+
 
 class Family(models.TextChoices):
     HEALTH = "health", _("Health")
@@ -154,9 +156,8 @@ class Organization(models.Model):
     def refresh_derived(self) -> None:
         self.name_key = self.name.strip().casefold()
         self.alias_keys = "\n" + "".join(f"{a.casefold()}\n" for a in self.alias_list)
-        self.search_text = " ".join(
-            part
-            for part in [
+        self.search_text = search_document(
+            *[
                 self.name,
                 " ".join(self.alias_list),
                 self.sector.name if self.sector_id else "",
@@ -166,7 +167,6 @@ class Organization(models.Model):
                 self.state,
                 self.description,
             ]
-            if part
         )
 
     def save(self, *args, **kwargs):
@@ -220,7 +220,7 @@ class Person(models.Model):
         return reverse("partners:person-detail", args=[self.public_id])
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(part for part in [self.name, self.email] if part)
+        self.search_text = search_document(self.name, self.email)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {"search_text"}
         super().save(*args, **kwargs)
