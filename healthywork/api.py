@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: one django-ninja router per app, token or session auth."""
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -32,7 +33,7 @@ def validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(request, {"detail": "Authentication required."}, status=401)
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
 
 
 api.add_router("/accounts/", accounts_router)

@@ -57,7 +57,7 @@ def accept_invitation(
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(user, "create", user, {"role": [None, user.role]}, note="invitation accepted")
+    audit.record(user, "create", user, {"role": [None, user.role]}, note=_("invitation accepted"))
     return user
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from healthywork.core.audit import diff, record, snapshot
 from healthywork.core.models import AuditEvent
@@ -18,15 +19,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
         obj = form.instance
         action = "change" if change else "create"
         before = getattr(obj, "_audit_before", {})
-        record(request.user, action, obj, diff(before, snapshot(obj)), note="admin site")
+        record(request.user, action, obj, diff(before, snapshot(obj)), note=_("admin site"))
 
     def delete_model(self, request, obj):
-        record(request.user, "delete", obj, note="admin site")
+        record(request.user, "delete", obj, note=_("admin site"))
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            record(request.user, "delete", obj, note="admin site")
+            record(request.user, "delete", obj, note=_("admin site"))
         super().delete_queryset(request, queryset)
 
 

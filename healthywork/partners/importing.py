@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from healthywork.core.tabular import Table
 from healthywork.partners import services
@@ -33,10 +34,13 @@ COLUMNS = [
     "languages",
 ]
 REQUIRED_COLUMNS = ["name", "sector"]
+# Lazy: this dict is built at import time, but its labels must follow each request's language.
 DUPLICATE_CHOICES = {
-    "update": _("update the existing organization with this row"),
-    "merge": _("fill only the existing organization's empty fields, and keep this name as an alias"),
-    "skip": _("skip this row"),
+    "update": gettext_lazy("update the existing organization with this row"),
+    "merge": gettext_lazy(
+        "fill only the existing organization's empty fields, and keep this name as an alias"
+    ),
+    "skip": gettext_lazy("skip this row"),
 }
 
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from healthywork.core.search import search_document
 
@@ -23,7 +24,8 @@ class Family(models.TextChoices):
 
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
-    STATE = "state", _("State")
+    # A context: "State" is also the label of the US-state field, and the two differ in Spanish.
+    STATE = "state", pgettext_lazy("organization level", "State")
     REGIONAL = "regional", _("Regional")
     LOCAL = "local", _("Local")
 
