@@ -20,6 +20,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
+        verbose_name_plural = _("users")
 
     def can(self, ability: str) -> bool:
         if not self.is_active:
@@ -67,6 +68,7 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_role_display()})"
@@ -115,6 +117,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"

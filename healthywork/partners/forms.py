@@ -48,8 +48,33 @@ class OrganizationFilterForm(forms.Form):
         return text_search(queryset, data["q"])
 
 
+class PersonFilterForm(OrganizationFilterForm):
+    """People by name or email, and by the organizations they are (or were) affiliated with."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].label = _("Name or email")
+
+    def filter(self, queryset):
+        from healthywork.core.search import text_search
+
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        organization_filters = {
+            "affiliations__organization__sector__slug": data["sector"],
+            "affiliations__organization__sector__family": data["family"],
+            "affiliations__organization__level": data["level"],
+            "affiliations__organization__state__iexact": data["state"].strip(),
+        }
+        chosen = {key: value for key, value in organization_filters.items() if value}
+        if chosen:
+            queryset = queryset.filter(pk__in=queryset.model.objects.filter(**chosen).values("pk"))
+        return text_search(queryset, data["q"])
+
+
 class OrganizationForm(forms.ModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     allow_duplicate = forms.BooleanField(
         label=_("Yes, this is a different organization with the same name"), required=False
     )

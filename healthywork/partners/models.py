@@ -46,6 +46,7 @@ class Sector(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
         return self.name
@@ -61,6 +62,7 @@ class Population(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("worker population")
+        verbose_name_plural = _("worker populations")
 
     def __str__(self) -> str:
         return self.name
@@ -135,6 +137,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
         indexes = [
             models.Index(fields=["sector", "level"]),
             models.Index(fields=["state", "name"]),
@@ -245,6 +248,7 @@ class Affiliation(models.Model):
     class Meta:
         ordering = ["-start_date", "organization__name"]
         verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
@@ -284,6 +288,7 @@ class OrganizationMerge(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("organization merge")
+        verbose_name_plural = _("organization merges")
 
     def __str__(self) -> str:
         return f"{self.merged} → {self.survivor}"

@@ -18,6 +18,7 @@ from healthywork.partners.forms import (
     MergeForm,
     OrganizationFilterForm,
     OrganizationForm,
+    PersonFilterForm,
     PersonForm,
     PopulationForm,
     SectorForm,
@@ -224,14 +225,13 @@ def organization_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    from healthywork.core.search import text_search
-
-    query = request.GET.get("q", "")
-    people = text_search(Person.objects.visible_to(request.user), query).prefetch_related(
-        "affiliations__organization"
-    )
+    form = PersonFilterForm(request.GET or None)
+    people = Person.objects.visible_to(request.user)
+    if request.GET:
+        people = form.filter(people)
+    people = people.prefetch_related("affiliations__organization")
     template = "partners/person_list.html" + ("#results" if request.htmx and not request.htmx.boosted else "")
-    return render(request, template, {"page": paginate(request, people), "q": query})
+    return render(request, template, {"page": paginate(request, people), "form": form})
 
 
 def person_detail(request: HttpRequest, public_id) -> HttpResponse:

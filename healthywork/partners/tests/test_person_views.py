@@ -435,3 +435,35 @@ class AffiliationTests(PersonTestCase):
         self.assertEqual(response.status_code, 404)
         response = self.client.get(f"/partners/people/{self.rosa.public_id}/affiliations/999999/")
         self.assertEqual(response.status_code, 404)
+
+
+class PersonFilterTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        labor = factories.organization("Arise Chicago", sector_slug="labor", state="IL")
+        health = factories.organization(
+            "Prairie Health District", sector_slug="public-health", state="WI", level="state"
+        )
+        cls.organizer = factories.person("Lucía Organizer", may_be_contacted=True)
+        cls.nurse = factories.person("Nora Nurse", may_be_contacted=True)
+        factories.affiliation(cls.organizer, labor)
+        factories.affiliation(cls.nurse, health)
+        factories.affiliation(cls.nurse, labor)
+
+    def names(self, **params) -> list[str]:
+        response = self.client.get(LIST, params)
+        self.assertEqual(response.status_code, 200)
+        return [person.name for person in response.context["page"]]
+
+    def test_it_filters_people_by_their_organizations_sector_family_level_and_state(self):
+        self.login(self.viewer)
+        self.assertEqual(self.names(family="health"), ["Nora Nurse"])
+        self.assertEqual(self.names(sector="labor"), ["Lucía Organizer", "Nora Nurse"])
+        self.assertEqual(self.names(level="state"), ["Nora Nurse"])
+        self.assertEqual(self.names(state="il"), ["Lucía Organizer", "Nora Nurse"])
+        self.assertEqual(self.names(state="IL", q="lucia"), ["Lucía Organizer"])
+
+    def test_an_unknown_filter_value_lists_no_one(self):
+        self.login(self.viewer)
+        self.assertEqual(self.names(family="astrology"), [])
