@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "healthywork.core",
     "healthywork.accounts",
     "healthywork.partners",
+    "healthywork.catalog",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("healthywork.core.urls")),
     path("accounts/", include("healthywork.accounts.urls")),
     path("partners/", include("healthywork.partners.urls")),
+    path("catalog/", include("healthywork.catalog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
