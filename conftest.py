@@ -55,3 +55,13 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in the default language: a request in Spanish must not leak into the next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

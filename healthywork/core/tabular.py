@@ -45,6 +45,11 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> Tabl
     if not data.strip():
         raise TableError(_("The file is empty."))
     name = filename.lower()
+    if name.endswith(".json") or (
+        not name.endswith((".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls"))
+        and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{")
+    ):
+        return _read_json(data)
     if data[:4] == b"PK\x03\x04":
         if not name.endswith((".xlsx", ".xlsm")):
             raise TableError(_("The file is a zip archive, not a CSV or XLSX spreadsheet."))
@@ -59,6 +64,63 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> Tabl
     if b"\x00" in data[:8192]:
         raise TableError(_("The file is not a CSV or XLSX file (it holds binary data)."))
     return _read_csv(data)
+
+
+def _read_json(data: bytes) -> Table:
+    """A JSON list of objects with the same keys, as a table; items are numbered from 1."""
+    try:
+        records = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise TableError(_("The JSON file is not UTF-8 text.")) from None
+    except json.JSONDecodeError as error:
+        raise TableError(
+            _("The JSON file is malformed (line %(line)s, column %(column)s): %(error)s")
+            % {"line": error.lineno, "column": error.colno, "error": error.msg}
+        ) from None
+    except RecursionError:
+        raise TableError(_("The JSON file is nested too deeply.")) from None
+    if not isinstance(records, list):
+        raise TableError(_("The JSON file must hold a list of objects, one per record."))
+    if not records:
+        raise TableError(_("The JSON file holds an empty list."))
+    headers: list[str] = []
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            raise TableError(
+                _("Item %(number)s of the JSON list is not an object with named fields.") % {"number": number}
+            )
+        keys = [str(key).strip().lower().replace(" ", "_") for key in record]
+        if number == 1:
+            headers = keys
+        elif set(keys) != set(headers):
+            raise TableError(
+                _("Item %(number)s of the JSON list does not have the same keys as the first one.")
+                % {"number": number}
+            )
+        values = {}
+        for key, value in zip(keys, record.values(), strict=True):
+            text = _json_text(value)
+            if text is None:
+                raise TableError(
+                    _("Item %(number)s, %(column)s: a nested object cannot be imported.")
+                    % {"number": number, "column": key}
+                )
+            values[key] = text.strip()
+        rows.append((number, values))
+    return Table(headers=headers, rows=rows)
+
+
+def _json_text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, str)):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(item, (int, float, str)) for item in value):
+        return "; ".join(str(item) for item in value)
+    return None
 
 
 def _decode(data: bytes) -> str:

@@ -45,7 +45,8 @@ class OrganizationFilterForm(forms.Form):
             queryset = queryset.filter(level=data["level"])
         if data["state"]:
             queryset = queryset.filter(state__iexact=data["state"].strip())
-        return text_search(queryset, data["q"])
+        is_filtered = any(data[name] for name in ("sector", "family", "level", "state"))
+        return text_search(queryset, data["q"], is_filtered=is_filtered)
 
 
 class PersonFilterForm(OrganizationFilterForm):

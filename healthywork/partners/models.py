@@ -121,6 +121,7 @@ class Organization(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     merged_into = models.ForeignKey(
         "self",
+        db_index=False,  # a partial index below: almost every row is NULL
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -139,7 +140,16 @@ class Organization(models.Model):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         indexes = [
-            models.Index(fields=["sector", "level"]),
+            # The visible registry (not merged away) in list order, by the list's filters.
+            models.Index(fields=["name"], condition=Q(merged_into__isnull=True), name="org_visible_name"),
+            models.Index(
+                fields=["sector", "level", "name"],
+                condition=Q(merged_into__isnull=True),
+                name="org_visible_sector_level",
+            ),
+            models.Index(
+                fields=["merged_into"], condition=Q(merged_into__isnull=False), name="org_merged_into"
+            ),
             models.Index(fields=["state", "name"]),
             models.Index(fields=["level", "name"]),
         ]

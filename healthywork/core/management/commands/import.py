@@ -26,7 +26,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", help="What to import, for example: organizations.")
-        parser.add_argument("file", help="The CSV (UTF-8) or XLSX file.")
+        parser.add_argument("file", help="The CSV (UTF-8), XLSX or JSON file.")
+        parser.add_argument(
+            "--create-missing",
+            metavar="SECTOR",
+            help="Create every organization the registry lacks, in this sector (for kinds that "
+            "name organizations, such as initiatives).",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -67,7 +73,9 @@ class Command(BaseCommand):
         except tabular.TableError as error:
             raise CommandError(str(error)) from None
 
-        report = import_(table, dry_run=dry_run, on_duplicate=on_duplicate, by=by)
+        # Only kinds that name organizations take --create-missing; others never see it.
+        extra = {"create_missing": options["create_missing"]} if options.get("create_missing") else {}
+        report = import_(table, dry_run=dry_run, on_duplicate=on_duplicate, by=by, **extra)
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(warning))
         for number, column, message in report.problems:
