@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from healthywork.accounts.api import ApiTokenAuth, SessionAuth
 from healthywork.accounts.api import router as accounts_router
+from healthywork.catalog.api import router as catalog_router
 from healthywork.partners.api import router as partners_router
 
 api = NinjaAPI(
@@ -38,3 +39,4 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 
 api.add_router("/accounts/", accounts_router)
 api.add_router("/", partners_router)
+api.add_router("/", catalog_router)

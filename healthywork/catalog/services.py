@@ -113,3 +113,28 @@ def _snapshot(initiative: Initiative) -> dict[str, Any]:
             for partner in initiative.partners.select_related("organization")
         )
     return data
+
+
+@transaction.atomic
+def save_term(term: Any, *, by: Any) -> Any:
+    """Create or rename an action type or a healthy-work condition (any catalog taxonomy term)."""
+    is_new = term.pk is None
+    before = {} if is_new else audit.snapshot(type(term).objects.get(pk=term.pk))
+    term.save()
+    audit.record(by, "create" if is_new else "change", term, audit.diff(before, audit.snapshot(term)))
+    return term
+
+
+@transaction.atomic
+def tags_named(names: list[str], *, by: Any) -> list[Any]:
+    """The tags with these names (matched whatever their case), the missing ones created."""
+    from healthywork.catalog.models import Tag
+
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name)
+            audit.record(by, "create", tag, audit.diff({}, audit.snapshot(tag)))
+        tags.append(tag)
+    return tags
