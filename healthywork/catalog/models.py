@@ -30,7 +30,7 @@ class TWHLevel(models.TextChoices):
 
 class Status(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("initiative status", "Active")
     COMPLETED = "completed", _("Completed")
     ENDED = "ended", pgettext_lazy("initiative status", "Ended")
 

@@ -12,7 +12,9 @@ from pathlib import Path
 from django.conf import settings
 from django.test import SimpleTestCase
 
+from healthywork.catalog.tests import factories as catalog_factories
 from healthywork.core.tests.base import PersonaTestCase
+from healthywork.partners.tests import factories as partner_factories
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
 PO_FILE = LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po"
@@ -61,6 +63,61 @@ class SpanishPagesTests(PersonaTestCase):
         self.assertContains(response, "¿Olvidó su contraseña?")
         self.assertContains(response, "Saltar al contenido principal")
         self.assertNotContains(response, "Forgot your password?")
+
+
+class SpanishCatalogPagesTests(PersonaTestCase):
+    """The initiative catalog and its crosstab, for a reader who chose Spanish."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        union = partner_factories.organization("Warehouse Workers United", "labor")
+        clinic = partner_factories.organization("Riverside Community Clinic", "public-health")
+        for lead in (union, clinic):
+            for pse_class in ("policy", "systems"):
+                catalog_factories.initiative(lead=lead, pse_class=pse_class, conditions=["living-wage"])
+
+    def setUp(self):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+        self.login(self.administrator)
+
+    def test_catalog_page(self):
+        response = self.client.get("/catalog/")
+        self.assertContains(response, "<h1>Catálogo de iniciativas</h1>", html=True)
+        self.assertContains(response, '<h2 id="filters-heading">Buscar y filtrar</h2>', html=True)
+        self.assertContains(response, '<h2 id="results-heading">4 iniciativas</h2>', html=True)
+        legends = [
+            "Tipo de acción",
+            "Clase PSE",
+            "Nivel de Total Worker Health",
+            "Condición de trabajo saludable",
+        ]
+        for legend in legends:
+            with self.subTest(legend=legend):
+                self.assertContains(response, f"<legend>{legend}</legend>", html=True)
+        self.assertContains(response, '<th scope="col">Organización líder</th>', html=True)
+        self.assertContains(response, "Agregar una iniciativa")
+        self.assertContains(response, "Analizar: tabla cruzada")
+        self.assertContains(response, "Activa")  # the initiative status, not a user's "Activo"
+        self.assertContains(response, "Con respaldo científico")
+        self.assertNotContains(response, "Catalog of initiatives")
+
+    def test_crosstab_page(self):
+        response = self.client.get("/catalog/analysis/", {"rows": "sector_family", "cols": "pse_class"})
+        self.assertContains(response, "<h1>Quién hace qué: una tabla cruzada de iniciativas</h1>", html=True)
+        self.assertContains(
+            response,
+            '<h2 id="results-heading">Tipo de sector de la organización líder por Clase PSE</h2>',
+            html=True,
+        )
+        self.assertContains(response, '<h3 id="findings-heading">Hallazgos</h3>', html=True)
+        self.assertContains(response, "<h3>Prueba de independencia</h3>", html=True)
+        for text in ["Grados de libertad", "V de Cramér", "Ji cuadrado (X²)", "Volver al catálogo"]:
+            with self.subTest(text=text):
+                self.assertContains(response, text)
+        self.assertContains(response, '<th scope="row">Trabajo</th>', html=True)  # the sector family
+        self.assertContains(response, '<th scope="col">Política</th>', html=True)  # the PSE class
+        self.assertNotContains(response, "Who does what")
 
 
 def _unquote(line: str) -> str:
@@ -126,6 +183,9 @@ class _Missing(gettext.NullTranslations):
     def pgettext(self, context, message):
         return self.MARK
 
+    def npgettext(self, context, msgid1, msgid2, n):
+        return self.MARK
+
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\}")
 
@@ -162,7 +222,11 @@ class SpanishCatalogTests(SimpleTestCase):
         for entry in self.entries:
             msgid, context = entry["msgid"], entry.get("msgctxt")
             with self.subTest(msgid=msgid):
-                if "msgid_plural" in entry:
+                if "msgid_plural" in entry and context is not None:
+                    plural = entry["msgid_plural"]
+                    forms = [self.catalog.npgettext(context, msgid, plural, n) for n in (1, 2)]
+                    self.assertEqual(forms, entry["msgstr"])
+                elif "msgid_plural" in entry:
                     forms = [self.catalog.ngettext(msgid, entry["msgid_plural"], n) for n in (1, 2)]
                     self.assertEqual(forms, entry["msgstr"])
                 elif context is not None:
