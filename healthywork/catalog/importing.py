@@ -32,6 +32,7 @@ from healthywork.catalog.models import (
     Tag,
     TWHLevel,
 )
+from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
 from healthywork.partners import services as partner_services
 from healthywork.partners.models import Level, Organization, Population, Sector, split_list
@@ -128,25 +129,8 @@ class RowResult:
 
 
 @dataclass
-class Preview:
-    rows: list[RowResult]
-    file_errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+class Preview(ImportPreview):
     missing: list[MissingOrganization] = field(default_factory=list)
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.file_errors and not self.refused and bool(self.rows)
-
-    @property
-    def refused(self) -> list[RowResult]:
-        return [row for row in self.rows if row.action == "refuse"]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    def summary(self) -> dict[str, int]:
-        return {action: self.count(action) for action in ("create", "update", "skip", "refuse")}
 
 
 def _key(name: str) -> str:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
 from healthywork.partners import services
 from healthywork.partners.models import Level, Organization, Population, Sector, split_list
@@ -60,24 +61,8 @@ class RowResult:
 
 
 @dataclass
-class Preview:
-    rows: list[RowResult]
-    file_errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def can_apply(self) -> bool:
-        return not self.file_errors and not self.refused and bool(self.rows)
-
-    @property
-    def refused(self) -> list[RowResult]:
-        return [row for row in self.rows if row.action == "refuse"]
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    def summary(self) -> dict[str, int]:
-        return {action: self.count(action) for action in ("create", "update", "merge", "skip", "refuse")}
+class Preview(ImportPreview):
+    ACTIONS = ("create", "update", "merge", "skip", "refuse")
 
 
 class _Lookups:
