@@ -35,19 +35,13 @@ from healthywork.catalog.models import (
     Tag,
     TWHLevel,
 )
-from healthywork.partners.api import (
-    READ_ERRORS,
-    WRITE_ERRORS,
-    FieldErrors,
-    Message,
-    OrganizationRef,
-    PageQuery,
-    _full_clean,
-    _invalid,
-    _paginate,
-    _require,
-    _user,
-)
+from healthywork.core.apitools import READ_ERRORS, WRITE_ERRORS, FieldErrors, Message, PageQuery
+from healthywork.core.apitools import api_user as _user
+from healthywork.core.apitools import full_clean as _full_clean
+from healthywork.core.apitools import invalid as _invalid
+from healthywork.core.apitools import paginate as _paginate
+from healthywork.core.apitools import require_ability as _require
+from healthywork.partners.api import OrganizationRef
 from healthywork.partners.models import Level, Organization, Population, Sector
 
 router = Router(tags=["catalog"])

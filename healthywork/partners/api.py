@@ -11,17 +11,26 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
-from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError, ValidationError
 from pydantic import StringConstraints
 
+from healthywork.core.apitools import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    FieldErrors,
+    Message,
+    PageQuery,
+)
+from healthywork.core.apitools import api_user as _user
+from healthywork.core.apitools import assign as _assign
+from healthywork.core.apitools import full_clean as _full_clean
+from healthywork.core.apitools import invalid as _invalid
+from healthywork.core.apitools import paginate as _paginate
+from healthywork.core.apitools import require_ability as _require
 from healthywork.core.search import text_search
 from healthywork.partners import services
 from healthywork.partners.forms import OrganizationFilterForm
@@ -39,75 +48,7 @@ from healthywork.partners.models import (
 router = Router(tags=["partners"])
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
-MAX_PAGE_SIZE = 200
 DERIVED_FIELDS = ["name_key", "alias_keys", "search_text"]
-
-
-# --- Shared schemas and helpers ---------------------------------------------------------------
-
-
-class Message(Schema):
-    detail: str
-
-
-class FieldError(Schema):
-    field: str
-    message: str
-
-
-class FieldErrors(Schema):
-    detail: list[FieldError]
-
-
-class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 25
-
-
-READ_ERRORS: dict[int, type[Schema]] = {401: Message, 404: Message, 422: FieldErrors}
-WRITE_ERRORS: dict[int, type[Schema]] = {**READ_ERRORS, 403: Message}
-
-
-def _user(request: HttpRequest) -> Any:
-    # Token auth returns the user; session auth returns request.user.
-    return request.auth
-
-
-def _require(request: HttpRequest, ability: str) -> None:
-    if not _user(request).can(ability):
-        raise HttpError(403, _("Your role may not do this (it needs “%(ability)s”).") % {"ability": ability})
-
-
-def _paginate(queryset: QuerySet, query: PageQuery) -> dict[str, Any]:
-    page_size = min(max(query.page_size, 1), MAX_PAGE_SIZE)
-    page = Paginator(queryset, page_size).get_page(query.page)
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "page_size": page_size,
-        "results": list(page.object_list),
-    }
-
-
-def _invalid(errors: dict[str, str]) -> ValidationError:
-    return ValidationError([{"loc": [field], "msg": message} for field, message in errors.items()])
-
-
-def _full_clean(candidate: models.Model, errors: dict[str, str], exclude: list[str]) -> None:
-    """Check `candidate` by its model's rules, add to `errors`, and raise a 422 if there are any."""
-    try:
-        candidate.full_clean(exclude=[*exclude, *errors])
-    except DjangoValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, " ".join(messages))
-    if errors:
-        raise _invalid(errors)
-
-
-def _assign(candidate: models.Model, data: dict[str, Any], fields: list[str], errors: dict) -> None:
-    for field in fields:
-        if field in data and field not in errors:
-            setattr(candidate, field, data[field])
 
 
 def _by_slug(
