@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "healthywork.accounts",
     "healthywork.partners",
     "healthywork.catalog",
+    "healthywork.scan",
 ]
 
 MIDDLEWARE = [

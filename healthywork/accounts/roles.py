@@ -33,6 +33,7 @@ ABILITIES: dict[str, set[str]] = {
         "audit.view",
         "catalog.edit",
         "catalog.taxonomy",
+        "scan.manage",
     },
     Role.FACILITATOR: {"registry.edit", "registry.import", "people.view_all", "catalog.edit"},
     Role.TEAM_MEMBER: set(),

@@ -1,0 +1,3 @@
+"""The scan's analysis pages (included by scan/urls.py under the scan: namespace)."""
+
+urlpatterns: list = []
