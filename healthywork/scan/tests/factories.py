@@ -1,6 +1,6 @@
 """Plain factory functions for the scan."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import count
 
 from healthywork.partners.models import Organization
@@ -37,7 +37,7 @@ def member(project_obj: Project, user, role: str = ProjectRole.CODER) -> Project
 
 
 def interview(project_obj: Project, organization: Organization | None = None, **fields) -> Interview:
-    fields.setdefault("scheduled_at", datetime(2017, 6, 1, 14, 0, tzinfo=timezone.utc))
+    fields.setdefault("scheduled_at", datetime(2017, 6, 1, 14, 0, tzinfo=UTC))
     return Interview.objects.create(
         project=project_obj, organization=organization or partner_factories.organization(), **fields
     )
