@@ -9,6 +9,7 @@ from healthywork.accounts.api import ApiTokenAuth, SessionAuth
 from healthywork.accounts.api import router as accounts_router
 from healthywork.catalog.api import router as catalog_router
 from healthywork.partners.api import router as partners_router
+from healthywork.scan.api import router as scan_router
 
 api = NinjaAPI(
     title="healthywork API",
@@ -40,3 +41,4 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError):
 api.add_router("/accounts/", accounts_router)
 api.add_router("/", partners_router)
 api.add_router("/", catalog_router)
+api.add_router("/", scan_router)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from healthywork.core.models import AuditEvent
 
@@ -18,6 +19,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, (list, tuple, set)):
         return [_plain(item) for item in value]
     return value
