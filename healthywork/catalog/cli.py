@@ -1,10 +1,5 @@
-"""`healthywork analyze SUBJECT`: the statistics of the app on the command line.
-
-Subjects so far: `crosstab` (the chi-square test of two classes of the catalog, or of a table of
-counts given in a CSV file). To add one (for example `agreement` or `network`), add its name and
-help to `Command.subjects` and write two methods: `add_<subject>_arguments(parser)` and
-`handle_<subject>(**options)`; its statistics belong in its app's `analysis` module.
-"""
+"""The catalog's subject of `healthywork analyze`: `crosstab`, the chi-square test of two classes
+of the catalog, or of a table of counts given in a CSV file (found by `core.cli.analyze_subjects`)."""
 
 import argparse
 import csv
@@ -20,6 +15,7 @@ from django.utils.translation import gettext as _
 from healthywork.catalog.analysis import CrosstabResult, crosstab, to_json
 from healthywork.catalog.crosstab import DIMENSIONS, Dimension, count_table
 from healthywork.catalog.models import Initiative
+from healthywork.core.cli import Subject
 
 RESIDUAL_MARK = 1.96  # |adjusted residual| beyond which a cell is marked and becomes a finding
 WHOLE_NUMBER = re.compile(r"\d+")
@@ -35,105 +31,89 @@ def positive_int(text: str) -> int:
     return value
 
 
-class Command(BaseCommand):
-    """Run one analysis and print its result as a text table or as JSON."""
+# crosstab ------------------------------------------------------------------------------------
 
-    help = "Statistics over the data: `analyze crosstab --rows FIELD --cols FIELD`, or `--table FILE.csv`."
-    subjects = {
-        "crosstab": "Chi-square test of independence, Cramér's V, adjusted residuals and findings "
-        "for two classes of the initiative catalog or for a table of counts in a CSV file.",
-    }
 
-    def add_arguments(self, parser) -> None:
-        subparsers = parser.add_subparsers(dest="subject", metavar="SUBJECT", required=True)
-        for subject, help_text in self.subjects.items():
-            subparser = subparsers.add_parser(subject, help=help_text, description=help_text)
-            getattr(self, f"add_{subject}_arguments")(subparser)
+def add_crosstab_arguments(parser: argparse.ArgumentParser) -> None:
+    fields = ", ".join(DIMENSIONS)
+    parser.add_argument("--rows", metavar="FIELD", help=f"The class in the rows: {fields}.")
+    parser.add_argument("--cols", metavar="FIELD", help="The class in the columns (as --rows).")
+    parser.add_argument(
+        "--filter",
+        dest="filters",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="Count only initiatives with this value (stored value or label, any case). "
+        "Repeatable: different fields must all match, values of one field are alternatives.",
+    )
+    parser.add_argument(
+        "--table",
+        metavar="FILE.csv",
+        help="Analyse this table of counts instead of the catalog: the first column holds the "
+        "row labels, the header row the column labels.",
+    )
+    parser.add_argument(
+        "--format", dest="output_format", choices=["table", "json"], default="table", help="Output."
+    )
+    parser.add_argument(
+        "--samples",
+        type=positive_int,
+        default=10000,
+        metavar="N",
+        help="Random tables for a Monte Carlo p-value (used when expected counts are small).",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=2017, help="Seed of the Monte Carlo tables (for the same p)."
+    )
 
-    def handle(self, *args, subject: str, **options) -> None:
-        getattr(self, f"handle_{subject}")(**options)
 
-    # crosstab ------------------------------------------------------------------------------
-
-    def add_crosstab_arguments(self, parser) -> None:
-        fields = ", ".join(DIMENSIONS)
-        parser.add_argument("--rows", metavar="FIELD", help=f"The class in the rows: {fields}.")
-        parser.add_argument("--cols", metavar="FIELD", help="The class in the columns (as --rows).")
-        parser.add_argument(
-            "--filter",
-            dest="filters",
-            action="append",
-            default=[],
-            metavar="FIELD=VALUE",
-            help="Count only initiatives with this value (stored value or label, any case). "
-            "Repeatable: different fields must all match, values of one field are alternatives.",
-        )
-        parser.add_argument(
-            "--table",
-            metavar="FILE.csv",
-            help="Analyse this table of counts instead of the catalog: the first column holds the "
-            "row labels, the header row the column labels.",
-        )
-        parser.add_argument(
-            "--format", dest="output_format", choices=["table", "json"], default="table", help="Output."
-        )
-        parser.add_argument(
-            "--samples",
-            type=positive_int,
-            default=10000,
-            metavar="N",
-            help="Random tables for a Monte Carlo p-value (used when expected counts are small).",
-        )
-        parser.add_argument(
-            "--seed", type=int, default=2017, help="Seed of the Monte Carlo tables (for the same p)."
-        )
-
-    def handle_crosstab(
-        self,
-        *,
-        rows: str | None,
-        cols: str | None,
-        filters: list[str],
-        table: str | None,
-        output_format: str,
-        samples: int,
-        seed: int,
-        **options,
-    ) -> None:
-        if table is not None:
-            if rows or cols or filters:
-                raise CommandError(_("--table cannot be combined with --rows, --cols or --filter."))
-            row_labels, col_labels, counts = read_count_table(_read_file(table))
-            row_name = col_name = ""
-        else:
-            if not rows or not cols:
-                raise CommandError(_("Give --rows FIELD and --cols FIELD, or --table FILE.csv."))
-            row_dimension, col_dimension = find_dimension(rows), find_dimension(cols)
-            if row_dimension == col_dimension:
-                raise CommandError(_("Choose two different fields for the rows and the columns."))
-            initiatives = filter_initiatives(Initiative.objects.all(), filters)
-            row_labels, col_labels, counts = count_table(initiatives, rows, cols)
-            row_name, col_name = str(row_dimension.label), str(col_dimension.label)
-        result = crosstab(
-            row_labels,
-            col_labels,
-            counts,
-            row_name=row_name,
-            col_name=col_name,
-            alpha_residual=RESIDUAL_MARK,
-            monte_carlo_samples=samples,
-            seed=seed,
-        )
-        if output_format == "json":
-            self.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2, allow_nan=False))
-            return
-        if row_name:
-            self.stdout.write(_("Rows: %(rows)s. Columns: %(cols)s.") % {"rows": row_name, "cols": col_name})
-        if filters:
-            self.stdout.write(_("Filter: %(filters)s.") % {"filters": "; ".join(filters)})
-        self.stdout.write(format_crosstab(result))
-        if result.warning:
-            self.stdout.write(self.style.WARNING(_("Note: %(warning)s") % {"warning": result.warning}))
+def handle_crosstab(
+    command: BaseCommand,
+    *,
+    rows: str | None,
+    cols: str | None,
+    filters: list[str],
+    table: str | None,
+    output_format: str,
+    samples: int,
+    seed: int,
+    **options,
+) -> None:
+    if table is not None:
+        if rows or cols or filters:
+            raise CommandError(_("--table cannot be combined with --rows, --cols or --filter."))
+        row_labels, col_labels, counts = read_count_table(_read_file(table))
+        row_name = col_name = ""
+    else:
+        if not rows or not cols:
+            raise CommandError(_("Give --rows FIELD and --cols FIELD, or --table FILE.csv."))
+        row_dimension, col_dimension = find_dimension(rows), find_dimension(cols)
+        if row_dimension == col_dimension:
+            raise CommandError(_("Choose two different fields for the rows and the columns."))
+        initiatives = filter_initiatives(Initiative.objects.all(), filters)
+        row_labels, col_labels, counts = count_table(initiatives, rows, cols)
+        row_name, col_name = str(row_dimension.label), str(col_dimension.label)
+    result = crosstab(
+        row_labels,
+        col_labels,
+        counts,
+        row_name=row_name,
+        col_name=col_name,
+        alpha_residual=RESIDUAL_MARK,
+        monte_carlo_samples=samples,
+        seed=seed,
+    )
+    if output_format == "json":
+        command.stdout.write(json.dumps(to_json(result), ensure_ascii=False, indent=2, allow_nan=False))
+        return
+    if row_name:
+        command.stdout.write(_("Rows: %(rows)s. Columns: %(cols)s.") % {"rows": row_name, "cols": col_name})
+    if filters:
+        command.stdout.write(_("Filter: %(filters)s.") % {"filters": "; ".join(filters)})
+    command.stdout.write(format_crosstab(result))
+    if result.warning:
+        command.stdout.write(command.style.WARNING(_("Note: %(warning)s") % {"warning": result.warning}))
 
 
 # The catalog: fields and filters ---------------------------------------------------------------
@@ -383,3 +363,13 @@ def _test_summary(result: CrosstabResult) -> str:
             _("Findings: no cell differs from independence beyond ±%(mark)s.") % {"mark": RESIDUAL_MARK}
         )
     return "\n".join(lines)
+
+
+ANALYZE_SUBJECTS = {
+    "crosstab": Subject(
+        help="Chi-square test of independence, Cramér's V, adjusted residuals and findings "
+        "for two classes of the initiative catalog or for a table of counts in a CSV file.",
+        add_arguments=add_crosstab_arguments,
+        handle=handle_crosstab,
+    ),
+}
