@@ -22,6 +22,7 @@ from healthywork.catalog.models import ActionType, Condition, Initiative
 from healthywork.core import tabular
 from healthywork.core.history import render_history
 from healthywork.core.pagination import PAGE_SIZE, paginate
+from healthywork.core.panels import collect
 from healthywork.core.permissions import ability_required, get_visible_or_404
 
 
@@ -106,6 +107,7 @@ def initiative_detail(request: HttpRequest, public_id) -> HttpResponse:
         "initiative": initiative,
         "partners": initiative.partners.select_related("organization__sector"),
         "links": _links(initiative),
+        "panels": collect("initiative_panels", initiative, request.user),
     }
     return render(request, "catalog/initiative_detail.html", context)
 

@@ -40,3 +40,8 @@ class ScanConfig(AppConfig):
                 count=len(interviews),
             )
         ]
+
+    def initiative_panels(self, initiative, user) -> list:
+        from healthywork.scan.quotes import initiative_panels
+
+        return initiative_panels(initiative, user)
