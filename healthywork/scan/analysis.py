@@ -26,7 +26,7 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +170,25 @@ def unit_presence(units: list[tuple[int, int]], spans: list[tuple[int, int]]) ->
         count = bisect.bisect_left(starts, unit_end)  # spans starting before the unit ends
         presence.append(unit_end > unit_start and count > 0 and furthest_end[count - 1] > unit_start)
     return presence
+
+
+def unit_presence_array(starts: np.ndarray, ends: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """`unit_presence` with numpy: the units given as arrays of starts and ends, the answer a
+    boolean array. The same rule and method (sorted spans, running maximum of their ends, one
+    search per unit), without a Python loop over the units."""
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    if not len(spans):
+        return np.zeros(len(starts), dtype=bool)
+    offsets = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    offsets = offsets[offsets[:, 1] > offsets[:, 0]]
+    if not len(offsets):
+        return np.zeros(len(starts), dtype=bool)
+    offsets = offsets[np.argsort(offsets[:, 0], kind="stable")]
+    furthest_end = np.maximum.accumulate(offsets[:, 1])
+    count = np.searchsorted(offsets[:, 0], ends, side="left")  # spans starting before the unit ends
+    reached = furthest_end[np.maximum(count - 1, 0)] > starts
+    return (ends > starts) & (count > 0) & reached
 
 
 # Agreement -------------------------------------------------------------------------------------
@@ -348,21 +367,175 @@ class AgreementResult:
     level: str
 
 
+Column = tuple[Hashable | None, ...]
+
+
+def count_columns(data: Sequence[Sequence[Any]]) -> Counter:
+    """{column: number of units}: the units of a coders × units table (None = missing) counted by
+    their column of values, one per coder. Equal columns are one key (as in a dict: 1 == 1.0)."""
+    if not data:
+        return Counter()
+    width = len(data[0])
+    for row in data:
+        if len(row) != width:
+            raise ValueError("every coder (row) must have a value or None for every unit (column)")
+    return Counter(zip(*data, strict=True))
+
+
 def agreement(data: Sequence[Sequence[Any]], level: str = "nominal") -> AgreementResult:
     """Alpha at `level`, kappa when there are exactly two coders, and percent agreement, of a
     coders × units table (None = missing). Kappa and percent agreement compare values as
-    categories whatever the level: 2 and 3 disagree as much as 1 and 5."""
+    categories whatever the level: 2 and 3 disagree as much as 1 and 5.
+
+    The units are counted by their column of values (`count_columns`) and the statistics computed
+    once per distinct column (`agreement_from_columns`): coded presence has few distinct columns
+    (at most 3^coders), so a round of tens of thousands of units costs milliseconds."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    units = _pairable(_columns(data), level)
+    if level != "nominal":
+        # Counting merges equal values (True == 1), so refuse booleans before they hide.
+        for row in data:
+            if bool in set(map(type, row)):
+                raise ValueError(f"the {level} level needs numbers, not True or False")
+    return agreement_from_columns(count_columns(data), level, n_coders=len(data))
+
+
+def agreement_from_columns(
+    columns: Mapping[Column, int], level: str = "nominal", *, n_coders: int | None = None
+) -> AgreementResult:
+    """`agreement` of the units described by `columns`: each key is one unit's values, one per
+    coder in the same order for every key (None = missing), and its value how many units have
+    exactly that column. The same numbers as `agreement` on the expanded table, computed once per
+    distinct column, each weighted by its count:
+
+    - percent agreement: Σ w·Σ_c n_c(n_c − 1)/2 over Σ w·m(m − 1)/2, in whole numbers;
+    - Cohen's kappa (two coders): the weighted table of the two coders' values, in whole numbers;
+    - Krippendorff's alpha: the coincidences o_ck = Σ_u w_u (n_uc n_uk − [c = k] n_uc) / (m_u − 1)
+      and the marginals n_c = Σ_k o_ck, summed as in `krippendorff_alpha` (nominal: exactly, the
+      numerators grouped by m_u; the others through the same closed forms).
+
+    `n_coders` is the number of coders when `columns` is empty (else the length of the keys).
+    Counts of 0 are ignored; negative counts are refused.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    weighted: list[tuple[Column, int]] = []
+    width = None
+    for column, count in columns.items():
+        column = tuple(column)
+        if width is None:
+            width = len(column)
+        elif len(column) != width:
+            raise ValueError("every column must have one value or None per coder")
+        if count < 0:
+            raise ValueError(f"a column cannot be counted {count!r} times")
+        if count:
+            weighted.append((column, int(count)))
+    if n_coders is None:
+        n_coders = width or 0
+    elif width is not None and width != n_coders:
+        raise ValueError(f"the columns have {width} values, not one per each of {n_coders} coders")
+    kappa = _weighted_kappa(weighted) if n_coders == 2 else None
+    units = [(values, count) for column, count in weighted if len(values := _present(column)) >= 2]
+    if level != "nominal":
+        for values, _count in units:
+            for value in values:
+                if not _is_number(value):
+                    raise ValueError(f"the {level} level needs numbers, not {value!r}")
+                if level == "ratio" and value < 0:
+                    raise ValueError(f"the ratio level needs numbers of 0 or more, not {value!r}")
     return AgreementResult(
-        alpha=_alpha(units, level),
-        kappa=cohen_kappa(data[0], data[1]) if len(data) == 2 else None,
-        percent=_percent(units),
-        n_units=len(units),
-        n_coders=len(data),
+        alpha=_weighted_alpha(units, level),
+        kappa=kappa,
+        percent=_weighted_percent(units),
+        n_units=sum(count for _values, count in units),
+        n_coders=n_coders,
         level=level,
     )
+
+
+def _present(column: Column) -> list[Any]:
+    return [value for value in column if value is not None]
+
+
+def _weighted_percent(units: list[tuple[list[Any], int]]) -> float | None:
+    pairs = agreeing = 0
+    for values, weight in units:
+        count = len(values)
+        pairs += weight * (count * (count - 1) // 2)
+        agreeing += weight * sum(n * (n - 1) // 2 for n in Counter(values).values())
+    return agreeing / pairs if pairs else None
+
+
+def _weighted_kappa(columns: list[tuple[Column, int]]) -> float | None:
+    """`cohen_kappa` of two coders from their weighted columns (whole numbers up to the division)."""
+    total = observed = 0
+    counts_a: Counter = Counter()
+    counts_b: Counter = Counter()
+    for (x, y), weight in columns:
+        if x is None or y is None:
+            continue
+        total += weight
+        if x == y:
+            observed += weight
+        counts_a[x] += weight
+        counts_b[y] += weight
+    if not total:
+        return None
+    chance = sum(count * counts_b.get(value, 0) for value, count in counts_a.items())  # p_e · N²
+    if chance == total * total:
+        return None
+    return (observed * total - chance) / (total * total - chance)
+
+
+def _weighted_alpha(units: list[tuple[list[Any], int]], level: str) -> float | None:
+    if not units:
+        return None
+    marginals: Counter = Counter()
+    for values, weight in units:
+        for value in values:
+            marginals[value] += weight
+    total = sum(marginals.values())
+    if level == "nominal":
+        # Σ_{c≠k} o_ck: per unit (m² − Σ_c n_uc²) / (m − 1); whole numerators summed per m.
+        numerators: Counter = Counter()
+        for values, weight in units:
+            size = len(values)
+            numerators[size] += weight * (size * size - sum(n * n for n in Counter(values).values()))
+        observed = sum(numerator / (size - 1) for size, numerator in sorted(numerators.items()))
+        expected = float(total * total - sum(n * n for n in marginals.values()))
+    elif level == "ratio":
+        observed = sum(
+            weight * sum(_ratio_difference(x, y) for x in values for y in values) / (len(values) - 1)
+            for values, weight in units
+        )
+        expected = _ratio_expected(marginals)
+    else:
+        position = _positions(marginals, level, total)
+        observed = 0.0
+        for values, weight in units:
+            ys = [position[value] for value in values]
+            observed += weight * (2 * len(ys) * sum(y * y for y in ys) - 2 * sum(ys) ** 2) / (len(ys) - 1)
+        weighted_sum = sum(position[value] * count for value, count in marginals.items())
+        squares = sum(position[value] ** 2 * count for value, count in marginals.items())
+        expected = 2 * total * squares - 2 * weighted_sum**2
+    if expected <= 0:
+        return None
+    return float(1.0 - (total - 1) * observed / expected)
+
+
+def _positions(marginals: Counter, level: str, total: int) -> dict[Any, float]:
+    """Ordinal: the mid-ranks M_c; interval: the values; both shifted by their weighted mean (which
+    changes no difference and keeps the sums small)."""
+    if level == "ordinal":
+        position, cumulative = {}, 0
+        for value in sorted(marginals):
+            position[value] = cumulative + marginals[value] / 2  # mid-rank, M_c
+            cumulative += marginals[value]
+    else:
+        position = {value: float(value) for value in marginals}
+    mean = sum(position[value] * count for value, count in marginals.items()) / total
+    return {value: y - mean for value, y in position.items()}
 
 
 def to_json(result: AgreementResult) -> dict[str, Any]:

@@ -1,10 +1,15 @@
 """The scan's statistics against published worked examples, and units and overlaps checked by hand."""
 
 import random
+from collections import Counter
 from unittest import TestCase
 
+import numpy as np
+
 from healthywork.scan.analysis import (
+    LEVELS,
     agreement,
+    agreement_from_columns,
     cohen_kappa,
     cooccurrence,
     krippendorff_alpha,
@@ -12,6 +17,7 @@ from healthywork.scan.analysis import (
     split_units,
     to_json,
     unit_presence,
+    unit_presence_array,
 )
 
 N = None
@@ -172,6 +178,119 @@ class AgreementTests(TestCase):
         self.assertIsInstance(to_json(result)["alpha"], float)
 
 
+def coincidence_alpha(data: list[list], level: str) -> float | None:
+    """Krippendorff (2011) step by step: the V × V coincidence matrix built unit by unit, then
+    α = 1 − (n − 1) Σ o_ck δ²_ck / Σ n_c n_k δ²_ck with the level's δ², all as plain matrices."""
+    units = [[row[i] for row in data if row[i] is not None] for i in range(len(data[0]) if data else 0)]
+    units = [values for values in units if len(values) >= 2]
+    values = sorted({value for unit in units for value in unit})
+    if not values:
+        return None
+    index = {value: i for i, value in enumerate(values)}
+    o = np.zeros((len(values), len(values)))
+    for unit in units:
+        for i, x in enumerate(unit):
+            for j, y in enumerate(unit):
+                if i != j:
+                    o[index[x], index[y]] += 1 / (len(unit) - 1)
+    n_c = o.sum(axis=1)
+    x = np.array(values, dtype=float) if level != "nominal" else None
+    if level == "nominal":
+        delta = 1.0 - np.eye(len(values))
+    elif level == "ordinal":
+        cumulative = np.cumsum(n_c)
+        low = np.minimum.outer(np.arange(len(values)), np.arange(len(values)))
+        high = np.maximum.outer(np.arange(len(values)), np.arange(len(values)))
+        between = cumulative[high] - cumulative[low] + n_c[low]  # Σ_{g=c..k} n_g
+        delta = (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+    elif level == "interval":
+        delta = (x[:, None] - x[None, :]) ** 2
+    else:
+        sums = x[:, None] + x[None, :]
+        delta = np.divide((x[:, None] - x[None, :]) ** 2, sums**2, out=np.zeros_like(sums), where=sums > 0)
+    expected = n_c @ delta @ n_c
+    if expected <= 0:
+        return None
+    return float(1 - (n_c.sum() - 1) * (o * delta).sum() / expected)
+
+
+def random_table(rng: random.Random, level: str) -> list[list]:
+    coders, units = rng.randint(1, 4), rng.randint(0, 40)
+    values = ["a", "b", "c"] if level == "nominal" else rng.sample([0, 1, 2, 3, 5, 8, 13], rng.randint(1, 5))
+    missing = rng.choice([0.0, 0.2, 0.6])
+    return [
+        [None if rng.random() < missing else rng.choice(values) for _ in range(units)] for _ in range(coders)
+    ]
+
+
+class AgreementFromColumnsTests(TestCase):
+    def assert_same(self, actual, expected, places: float = 1e-12):
+        self.assertEqual(actual is None, expected is None, (actual, expected))
+        if expected is not None:
+            self.assertLess(abs(actual - expected), places, (actual, expected))
+
+    def test_it_equals_the_unit_by_unit_statistics_on_random_tables(self):
+        rng = random.Random(2024)
+        for level in LEVELS:
+            for _trial in range(400):
+                data = random_table(rng, level)
+                with self.subTest(level=level, data=data):
+                    result = agreement_from_columns(
+                        Counter(zip(*data, strict=True)), level, n_coders=len(data)
+                    )
+                    self.assert_same(result.alpha, krippendorff_alpha(data, level))
+                    self.assert_same(result.alpha, coincidence_alpha(data, level), 1e-9)
+                    self.assert_same(result.percent, percent_agreement(data))
+                    kappa = cohen_kappa(data[0], data[1]) if len(data) == 2 else None
+                    self.assert_same(result.kappa, kappa)
+                    self.assertEqual(result, agreement(data, level))
+                    pairable = sum(
+                        1 for column in zip(*data, strict=True) if len(column) - column.count(None) >= 2
+                    )
+                    self.assertEqual((result.n_units, result.n_coders), (pairable, len(data)))
+
+    def test_the_published_examples_compressed_and_expanded(self):
+        for data, level, published, places in [
+            (WIKIPEDIA, "nominal", 0.691358, 6),
+            (WIKIPEDIA, "interval", 0.810845, 6),
+            (KRIPPENDORFF_2011, "nominal", 0.743, 3),
+            (KRIPPENDORFF_2011, "ordinal", 0.815, 3),
+            (KRIPPENDORFF_2011, "interval", 0.849, 3),
+            (KRIPPENDORFF_2011, "ratio", 0.797, 3),
+        ]:
+            with self.subTest(level=level, coders=len(data)):
+                columns = Counter(zip(*data, strict=True))
+                self.assertEqual(round(agreement_from_columns(columns, level).alpha, places), published)
+                # The same units a thousand times over: the same alpha, as each value's share is kept.
+                many = Counter({column: count * 1000 for column, count in columns.items()})
+                expanded = [list(row) * 1000 for row in data]
+                self.assertAlmostEqual(
+                    agreement_from_columns(many, level).alpha, krippendorff_alpha(expanded, level), 12
+                )
+        # Cohen's grant proposals table as four columns: κ = 0.40, percent 0.70.
+        table = {("yes", "yes"): 20, ("yes", "no"): 5, ("no", "yes"): 10, ("no", "no"): 15}
+        result = agreement_from_columns(table)
+        self.assertAlmostEqual(result.kappa, 0.40, places=12)
+        self.assertAlmostEqual(result.percent, 0.70, places=12)
+        self.assertAlmostEqual(result.alpha, 1980 / 4950, places=12)
+        self.assertEqual(result.n_units, 50)
+
+    def test_empty_and_bad_columns(self):
+        self.assertEqual(agreement_from_columns({}, n_coders=2).n_coders, 2)
+        self.assertIsNone(agreement_from_columns({(1, None): 5}).alpha)
+        self.assertEqual(agreement_from_columns({(1, 2): 0, (1, 1): 3}).n_units, 3)
+        with self.assertRaisesRegex(ValueError, "one value or None per coder"):
+            agreement_from_columns({(1, 2): 1, (1,): 1})
+        with self.assertRaisesRegex(ValueError, "counted"):
+            agreement_from_columns({(1, 2): -1})
+        with self.assertRaisesRegex(ValueError, "interval level needs numbers"):
+            agreement_from_columns({("a", "b"): 1}, "interval")
+        with self.assertRaisesRegex(ValueError, "interval level needs numbers"):
+            agreement([[True, 1], [1, 2]], "interval")  # True == 1 must not slip through the counting
+        with self.assertRaises(ValueError):
+            agreement_from_columns({(1, 2): 1}, "circular")
+
+
 class SplitUnitsTests(TestCase):
     def units(self, text: str, unit: str) -> list[str]:
         return [text[start:end] for start, end in split_units(text, unit)]
@@ -258,6 +377,19 @@ class UnitPresenceTests(TestCase):
             spans = [tuple(sorted(rng.sample(range(60), 2))) for _ in range(rng.randint(0, 8))]
             expected = [any(s < ue and e > us for s, e in spans) for us, ue in units]
             self.assertEqual(unit_presence(units, spans), expected)
+
+
+class UnitPresenceArrayTests(TestCase):
+    def test_it_agrees_with_unit_presence_on_random_data(self):
+        rng = random.Random(13)
+        for _trial in range(300):
+            units = [tuple(sorted(rng.sample(range(60), 2))) for _ in range(rng.randint(0, 8))]
+            units += [(5, 5)] * rng.randint(0, 1)
+            spans = [tuple(sorted(rng.sample(range(60), 2))) for _ in range(rng.randint(0, 8))]
+            spans += [(7, 7)] * rng.randint(0, 1)
+            starts = np.array([start for start, _end in units], dtype=np.int64)
+            ends = np.array([end for _start, end in units], dtype=np.int64)
+            self.assertEqual(unit_presence_array(starts, ends, spans).tolist(), unit_presence(units, spans))
 
 
 class CooccurrenceTests(TestCase):

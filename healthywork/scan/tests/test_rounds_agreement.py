@@ -121,3 +121,65 @@ class AgreementTestCase(PersonaTestCase):
         figures = rounds.agreement_at_closing([self.round])[self.round.pk]
         self.assertAlmostEqual(figures["alpha"], 202 / 319)
         self.assertAlmostEqual(figures["kappa"], 0.625)
+
+    def test_one_code_alone_gives_that_codes_figures(self):
+        comparison = rounds.compare_round(self.round, code=self.code_x)
+        (x,) = comparison.codes
+        self.assertEqual(x.code, self.code_x)
+        self.assertAlmostEqual(x.alpha, 14 / 33)
+        self.assertAlmostEqual(comparison.overall.alpha, 14 / 33)
+        self.assertEqual(comparison.overall.n_units, 10)
+        self.assertEqual(len(rounds.compare_round(self.round).codes), 2)  # cached apart
+
+
+class RandomRoundTestCase(PersonaTestCase):
+    """Three coders code at random; the comparison equals the statistics of `analysis` on the
+    plain coders × units lists built unit by unit from the definition."""
+
+    def test_it_matches_the_unit_by_unit_computation(self):
+        import random
+
+        from healthywork.scan import analysis
+
+        rng = random.Random(5)
+        project = factories.project()
+        coders = [self.coder, make_user("cora", Role.CODER), make_user("cyd", Role.CODER)]
+        for coder in coders:
+            factories.member(project, coder, ProjectRole.CODER)
+        documents = [factories.document(project, text=TEN, title=f"Document {i}") for i in range(4)]
+        codes = [factories.code(project, f"C{i}", position=i) for i in range(3)]
+        blind_round = factories.round_of(project, documents, coders)
+        spans = {}
+        for document in documents:
+            for coder in coders[: rng.randint(1, 3)]:  # later coders have not started some documents
+                for code in codes:
+                    for _ in range(rng.randint(0, 3)):
+                        first = rng.randrange(10)
+                        span = unit_span(TEN, first, min(9, first + rng.randrange(3)))
+                        factories.coding(document, code, coder, *span, round=blind_round)
+                        spans.setdefault((document.pk, code.pk, coder.pk), []).append(span)
+        comparison = rounds.compare_round(blind_round)
+        units = analysis.split_units(TEN, "sentence")
+        coders.sort(key=lambda coder: coder.username)
+        pooled = [[] for _coder in coders]
+        for item in comparison.codes:
+            data = []
+            for coder in coders:
+                row = []
+                for document in documents:  # ordered by title, as the comparison
+                    started = any(key[0] == document.pk and key[2] == coder.pk for key in spans)
+                    flags = analysis.unit_presence(
+                        units, spans.get((document.pk, item.code.pk, coder.pk), [])
+                    )
+                    row += [int(flag) if started else None for flag in flags]
+                data.append(row)
+            for pooled_row, row in zip(pooled, data, strict=True):
+                pooled_row += row
+            expected = analysis.krippendorff_alpha(data)
+            self.assertEqual(item.alpha is None, expected is None)
+            if expected is not None:
+                self.assertAlmostEqual(item.alpha, expected, places=12)
+            self.assertEqual(item.percent, analysis.percent_agreement(data))
+            self.assertEqual(item.coded_units, [sum(value == 1 for value in row) for row in data])
+        self.assertAlmostEqual(comparison.overall.alpha, analysis.krippendorff_alpha(pooled), places=12)
+        self.assertEqual(comparison.overall.percent, analysis.percent_agreement(pooled))
