@@ -283,6 +283,28 @@ class CodingIn(Schema):
     end_offset: int
 
 
+class CodeAgreementOut(Schema):
+    code: UUID
+    code_name: str
+    n_units: int
+    coded_units: dict[str, int]
+    percent_agreement: float | None
+    kappa: float | None
+    alpha: float | None
+
+
+class RoundAgreementOut(Schema):
+    """The comparison page's numbers: per code, and pooled over every (unit, code) pair."""
+
+    round: UUID
+    unit: str
+    coders: list[str]
+    n_documents: int
+    n_units: int
+    codes: list[CodeAgreementOut]
+    overall: dict[str, float | int | None]
+
+
 class AgreementIn(Schema):
     """Rows are coders, columns are units; null is a missing value."""
 
@@ -495,6 +517,51 @@ def list_rounds(request: HttpRequest, public_id: UUID):
     return list(project.rounds.prefetch_related("coders", "documents"))
 
 
+@router.get("/scan/rounds/{public_id}/agreement", response={200: RoundAgreementOut, **WRITE_ERRORS})
+def round_agreement(request: HttpRequest, public_id: UUID, unit: str = ""):
+    """Agreement of a closed round, for its coders and the project's leads (as the page shows it)."""
+    from healthywork.scan import rounds
+    from healthywork.scan.models import RoundUnit
+
+    user = _user(request)
+    blind_round = get_object_or_404(Round.objects.visible_to(user), public_id=public_id)
+    if not (blind_round.project.can_manage(user) or blind_round.coders.filter(pk=user.pk).exists()):
+        raise HttpError(403, _("Only the round's coders and the project's leads see its agreement."))
+    if blind_round.is_open:
+        raise HttpError(403, _("The round is still open: agreement is shown once it closes."))
+    if unit and unit not in RoundUnit.values:
+        raise _invalid({"unit": _("Choose one of: %(units)s.") % {"units": ", ".join(RoundUnit.values)}})
+    comparison = rounds.compare_round(blind_round, unit=unit or None, user=user)
+    names = [coder.username for coder in comparison.coders]
+    overall = comparison.overall
+    return {
+        "round": blind_round.public_id,
+        "unit": comparison.unit,
+        "coders": names,
+        "n_documents": comparison.n_documents,
+        "n_units": comparison.n_units,
+        "codes": [
+            {
+                "code": row.code.public_id,
+                "code_name": row.code.name,
+                "n_units": row.n_units,
+                "coded_units": dict(zip(names, row.coded_units, strict=True)),
+                "percent_agreement": row.percent,
+                "kappa": row.kappa,
+                "alpha": row.alpha,
+            }
+            for row in comparison.codes
+        ],
+        "overall": {
+            "n_units": overall.n_units if overall else 0,
+            "percent_agreement": overall.percent if overall else None,
+            "kappa": overall.kappa if overall else None,
+            "alpha": overall.alpha if overall else None,
+            "mean_alpha": overall.mean_alpha if overall else None,
+        },
+    }
+
+
 @router.post("/scan/agreement", response={200: AgreementOut, 422: FieldErrors, 401: Message})
 def compute_agreement(request: HttpRequest, payload: AgreementIn):
     """Krippendorff's alpha (and Cohen's kappa for two coders) of any coders × units matrix."""
@@ -517,5 +584,8 @@ def compute_agreement(request: HttpRequest, payload: AgreementIn):
                     )
     from healthywork.scan import analysis
 
-    result = analysis.agreement(payload.data, level=payload.level)
+    try:
+        result = analysis.agreement(payload.data, level=payload.level)
+    except ValueError as error:
+        raise _invalid({"data": str(error)}) from error
     return analysis.to_json(result)

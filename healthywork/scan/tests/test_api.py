@@ -199,3 +199,21 @@ class AgreementTests(ScanApiTestCase):
         response = self.call(self.viewer, "post", "/scan/agreement", {"data": [[1, 2], [1]]})
         self.assertEqual(response.status_code, 422)
         self.assertEqual(response.json()["detail"][0]["field"], "data")
+
+
+class RoundAgreementTests(ScanApiTestCase):
+    def test_a_closed_rounds_agreement_is_given_to_its_coders_only_after_closing(self):
+        blind = factories.round_of(self.project, [self.document], [self.coder, self.evaluator])
+        url = f"/scan/rounds/{blind.public_id}/agreement"
+        self.assertEqual(self.call(self.coder, "get", url).status_code, 403)
+        blind.status = RoundStatus.CLOSED
+        blind.save()
+        self.assertEqual(self.call(self.viewer, "get", url).status_code, 403)
+        self.assertEqual(self.call(self.facilitator, "get", url).status_code, 404)
+        body = self.call(self.coder, "get", url).json()
+        self.assertEqual(body["coders"], ["cody", "eve"])
+        # Each coder coded one sentence with a different code: they never agree on a code.
+        by_name = {row["code_name"]: row for row in body["codes"]}
+        self.assertEqual(by_name["Policy"]["coded_units"], {"cody": 1, "eve": 0})
+        self.assertLess(by_name["Policy"]["percent_agreement"], 1)
+        self.assertEqual(self.call(self.coder, "get", url + "?unit=word").status_code, 422)
