@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "healthywork.partners",
     "healthywork.catalog",
     "healthywork.scan",
+    "healthywork.network",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("partners/", include("healthywork.partners.urls")),
     path("catalog/", include("healthywork.catalog.urls")),
     path("scan/", include("healthywork.scan.urls")),
+    path("network/", include("healthywork.network.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
