@@ -31,6 +31,7 @@ import random
 import re
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -77,10 +78,55 @@ CODE_FILES = [
 ]
 
 
-def prepare_environment(database_url: str | None):
-    """registry.prepare_environment on a database of its own (its helpers read the name at call time)."""
+KEPT_SQLITE_DIR = Path(tempfile.gettempdir()) / "healthywork-catalog-bench"
+
+
+def prepare_environment(database_url: str | None, *, keep: bool = False):
+    """registry.prepare_environment on a database of its own (its helpers read the name at call time).
+
+    With `keep` the database outlives the run and a database kept by an earlier run is used
+    again (generation is skipped when it holds the catalog asked for): the SQLite file in
+    KEPT_SQLITE_DIR, or the `healthywork_catalog_bench` database on the PostgreSQL server."""
     registry.BENCH_DATABASE = CATALOG_DATABASE
-    return registry.prepare_environment(database_url)
+    if not keep:
+        return registry.prepare_environment(database_url)
+    KEPT_SQLITE_DIR.joinpath("static").mkdir(parents=True, exist_ok=True)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "healthywork.settings",
+            "HEALTHYWORK_DATA_DIR": str(KEPT_SQLITE_DIR),
+            "SECRET_KEY": "bench-only-not-secret",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "testserver",
+        }
+    )
+    os.environ.pop("DATABASE_URL", None)
+    urls = registry._postgres_urls(database_url) if database_url else None
+    if urls:
+        import psycopg
+
+        with psycopg.connect(urls[0], autocommit=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [CATALOG_DATABASE]
+            ).fetchone()
+            if not found:
+                connection.execute(f"CREATE DATABASE {CATALOG_DATABASE}")
+        os.environ["DATABASE_URL"] = urls[1]
+
+    def cleanup() -> None:
+        from django.db import connections
+
+        connections.close_all()
+
+    return cleanup
+
+
+def _is_generated(args: argparse.Namespace) -> bool:
+    """Whether the database already holds the catalog asked for (a kept one, with --keep)."""
+    from healthywork.catalog.models import Initiative
+    from healthywork.partners.models import Organization
+
+    return Organization.objects.count() == args.orgs and Initiative.objects.count() == args.initiatives
 
 
 # --- The searches -----------------------------------------------------------------------------
@@ -709,9 +755,16 @@ def main(argv: list[str] | None = None) -> int:
         "in a temporary folder",
     )
     parser.add_argument("--out", help="the JSON file (default bench/out/catalog-<vendor>.json)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"keep the generated database and reuse one kept before (SQLite: {KEPT_SQLITE_DIR}; "
+        f"PostgreSQL: the {CATALOG_DATABASE} database, not dropped); migrations still run, so new "
+        "indexes are measured",
+    )
     args = parser.parse_args(argv)
 
-    cleanup = prepare_environment(args.database_url)
+    cleanup = prepare_environment(args.database_url, keep=args.keep)
     try:
         return run(args)
     finally:
@@ -725,7 +778,7 @@ def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from generate_catalog import generate
+    from generate_catalog import _analyze, generate
 
     from healthywork.accounts.models import User
     from healthywork.accounts.roles import Role
@@ -733,7 +786,14 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s")
-    generation = generate(args.orgs, args.initiatives, args.people, seed=args.seed)
+    if args.keep and _is_generated(args):
+        print("Reusing the kept database: no generation")
+        started = time.perf_counter()
+        User.objects.filter(username="bench-administrator").delete()
+        _analyze()  # statistics for indexes the migrations may just have added
+        generation = {"reused_analyze": time.perf_counter() - started}
+    else:
+        generation = generate(args.orgs, args.initiatives, args.people, seed=args.seed)
     # Measure as a server process would meet the data (see bench/registry.py).
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -5,7 +5,6 @@ Offsets count Unicode code points (Python string indices), `start` inclusive, `e
 Permission to read is the caller's business; the writes here check who may change what.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from healthywork.core import audit
+from healthywork.scan.analysis import split_units
 from healthywork.scan.models import Code, Coding, Document, Memo, Project, Round, RoundStatus
 
 
@@ -78,34 +78,26 @@ def highlight_runs(text: str, codings: Iterable[Any]) -> list[Run]:
     return runs
 
 
-PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|\n+")
-
-
 def sentences_of(text: str) -> list[Sentence]:
-    """The sentences of `text`, paragraph by paragraph (paragraphs are separated by blank lines;
-    a single line break also ends a sentence). The blank lines between paragraphs belong to none."""
-    paragraphs, position = [], 0
-    for match in PARAGRAPH_BREAK.finditer(text):
-        paragraphs.append((position, match.start()))
-        position = match.end()
-    paragraphs.append((position, len(text)))
+    """The sentences of `text`, paragraph by paragraph: the units of
+    `analysis.split_units(text, "sentence")`, the same units the agreement of a round counts
+    ("Dr. Ruiz" and "e.g. rent" do not end a sentence; a speaker label starts a paragraph).
+
+    A sentence runs from its first character to the start of the next sentence of its paragraph
+    (so the white space between sentences belongs to the one before); `content_end` leaves that
+    white space out. The white space between paragraphs belongs to no sentence.
+    """
+    paragraphs = split_units(text, "paragraph")
+    units = split_units(text, "sentence")
     sentences: list[Sentence] = []
-    for number, (paragraph_start, paragraph_end) in enumerate(paragraphs):
-        if paragraph_end <= paragraph_start:
-            continue
-        cut = paragraph_start
-        for match in SENTENCE_END.finditer(text, paragraph_start, paragraph_end):
-            sentences.append(_sentence(text, len(sentences), cut, match.end(), number))
-            cut = match.end()
-        if cut < paragraph_end:
-            sentences.append(_sentence(text, len(sentences), cut, paragraph_end, number))
+    paragraph = 0
+    for index, (start, end) in enumerate(units):
+        while paragraphs[paragraph][1] < end:
+            paragraph += 1
+        following = units[index + 1][0] if index + 1 < len(units) else len(text)
+        sentence_end = following if following < paragraphs[paragraph][1] else end
+        sentences.append(Sentence(index, start, sentence_end, end, paragraph))
     return sentences
-
-
-def _sentence(text: str, index: int, start: int, end: int, paragraph: int) -> Sentence:
-    content_end = start + len(text[start:end].rstrip())
-    return Sentence(index, start, end, max(content_end, start), paragraph)
 
 
 def layout(text: str, codings: Iterable[Any]) -> list[list[SentenceBlock]]:

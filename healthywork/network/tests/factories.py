@@ -32,8 +32,8 @@ def survey(wave_obj: Wave, roster: list[Organization], **fields) -> PartnerSurve
     return created
 
 
-def respondent(survey_obj: PartnerSurvey, organization: Organization, **fields) -> tuple[Respondent, str]:
-    """The roster entry and its link token (only the hash is stored)."""
+def respondent(survey_obj: PartnerSurvey, organization: Organization, **fields) -> Respondent:
+    """The roster entry; `.token` carries its plain link token (only the hash is stored)."""
     row = Respondent(survey=survey_obj, organization=organization, **fields)
     token = row.issue_token()
     row.save()

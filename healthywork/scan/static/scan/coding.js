@@ -18,6 +18,23 @@
     Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
     return text;
   }
+  /* Highlights name their codings by index (data-c="0 3") into one JSON list of labels. */
+  var labelCache = null;
+  function labelsOf(run) {
+    if (!labelCache) {
+      var data = document.getElementById("coding-labels");
+      labelCache = data ? JSON.parse(data.textContent) : [];
+    }
+    return (run.dataset.c || "").split(" ").filter(Boolean).map(function (i) { return labelCache[Number(i)]; });
+  }
+  function label(run) {
+    if (run.dataset.label === undefined) run.dataset.label = labelsOf(run).join("; ");
+    return run.dataset.label;
+  }
+  document.addEventListener("mouseover", function (event) {
+    var run = event.target.closest && event.target.closest("#coding-text .run.hl");
+    if (run) label(run);
+  });
   function sentences() {
     if (!sentenceCache) {
       var root = textRoot();
@@ -167,8 +184,9 @@
     if (!sentence || !region || !sentence.matches(":focus-visible")) return;
     var labels = [];
     sentence.querySelectorAll(".run.hl").forEach(function (run) {
-      run.dataset.label.split("; ").forEach(function (label) {
-        if (labels.indexOf(label) < 0) labels.push(label);
+      label(run);
+      labelsOf(run).forEach(function (text) {
+        if (labels.indexOf(text) < 0) labels.push(text);
       });
     });
     region.textContent = labels.length ? message("msgCodesHere", { codes: labels.join("; ") }) : message("msgNoCode");
@@ -226,6 +244,7 @@
 
   function refresh() {
     sentenceCache = null;
+    labelCache = null;
     anchorIndex = null;
     picked = [];
     if (!textRoot()) {
