@@ -158,6 +158,10 @@ if EMAIL_HOST != "localhost" and "EMAIL_BACKEND" not in os.environ:
 # Uploaded spreadsheets and other files are refused above this size.
 HEALTHYWORK_MAX_UPLOAD_BYTES = int(os.environ.get("HEALTHYWORK_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HEALTHYWORK_MAX_UPLOAD_BYTES + 1024 * 1024
+# The site's public address, for links in emails sent outside a request (survey reminders).
+HEALTHYWORK_BASE_URL = os.environ.get("HEALTHYWORK_BASE_URL", "")
+# How many reverse proxies in front of the app may be trusted to set X-Forwarded-For (rate limits).
+HEALTHYWORK_TRUSTED_PROXIES = int(os.environ.get("HEALTHYWORK_TRUSTED_PROXIES", 0))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 HEALTHYWORK_INVITATION_DAYS = int(os.environ.get("HEALTHYWORK_INVITATION_DAYS", "14"))
 

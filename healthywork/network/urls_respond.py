@@ -1,3 +1,9 @@
-"""The network's respond pages (included by network/urls.py under the network: namespace)."""
+"""The public answering pages of the partner survey (no login; the private link is the key)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from healthywork.network import views_respond
+
+urlpatterns = [
+    path("respond/<str:token>/", views_respond.respond, name="respond"),
+]
