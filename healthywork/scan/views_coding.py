@@ -11,12 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -120,7 +118,7 @@ def _text_html(paragraphs, labels: list[str]) -> str:
 
 def _label_key(
     coding: "CodingRow", keys: dict[int, int], index: dict[tuple[int, int], int], labels: list[str]
-):
+) -> int:
     key = keys.get(id(coding))
     if key is None:
         pair = (coding.code_id, coding.coder_id)
@@ -159,9 +157,7 @@ def _side_list_html(
     adjust_url = reverse("scan:coding-adjust", args=[placeholder])
     remove_url = reverse("scan:coding-remove", args=[placeholder])
     query = request.GET.copy()
-    query.pop("shown", None)
-    suffix = f"?{query.urlencode()}" if query else ""
-    token = get_token(request)
+    suffix = f"?{query.urlencode()}" if query else ""  # back to the same filters and length of list
     words = {
         "characters": _("characters"),
         "show": _("Show in text"),
@@ -191,7 +187,7 @@ def _side_list_html(
                 '<span class="swatch" style="background:{}" aria-hidden="true"></span><strong>{}</strong> '
                 '<span class="hint">· {} · {} {}–{}{}</span></p><blockquote>{}</blockquote>'
                 '<div class="coding-actions"><button type="button" class="link small js-only" data-show="{}">'
-                '{}</button> <a href="{}" hx-get="{}" hx-target="#panel-{}">{}</a>',
+                '{}</button> <a href="{}" hx-get="{}" hx-target="next .coding-slot">{}</a>',
                 public_id,
                 coding.start_offset,
                 coding.end_offset,
@@ -202,32 +198,29 @@ def _side_list_html(
                 coding.start_offset,
                 coding.end_offset,
                 memo_text,
-                Truncator(coding.snippet).chars(160),
+                _shortened(coding.snippet),
                 coding.start_offset,
                 words["show"],
                 adjust,
                 adjust,
-                public_id,
                 words["adjust"] if can_code and may_change else words["memos"],
             )
         )
         if may_change:
+            # A link: without JavaScript it opens the confirmation page (no form and token per item).
             parts.append(
                 format_html(
-                    ' <form method="post" action="{}" class="inline">'
-                    '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-                    '<button type="submit" class="link small" hx-post="{}" hx-vals=\'{{"confirm": "yes"}}\' '
-                    'hx-confirm="{}" hx-target="#workspace" hx-swap="outerHTML">{}'
-                    '<span class="visually-hidden"> {}</span></button></form>',
+                    ' <a href="{}" hx-post="{}" hx-vals=\'{{"confirm": "yes"}}\' hx-confirm="{}" '
+                    'hx-target="#workspace" hx-swap="outerHTML">{}'
+                    '<span class="visually-hidden"> {}</span></a>',
                     remove,
-                    token,
                     remove,
                     words["confirm"],
                     words["remove"],
                     coding.code.name,
                 )
             )
-        parts.append(format_html('</div><div id="panel-{}"></div></li>', public_id))
+        parts.append('</div><div class="coding-slot"></div></li>')
     if not codings:
         parts.append(format_html("<li>{}</li>", _("No codings to show.")))
     if len(codings) > shown:
@@ -249,6 +242,12 @@ def _side_list_html(
             )
         )
     return mark_safe("".join(parts))  # noqa: S308 -- every piece above comes from format_html
+
+
+def _shortened(snippet: str, limit: int = 160) -> str:
+    """At most `limit` characters, with … when cut (Truncator counts combining marks one by one,
+    slow over hundreds of snippets, for no gain here)."""
+    return snippet if len(snippet) <= limit else snippet[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,11 @@ class ApplyCodesTests(CodingTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, 'id="workspace"')
-        self.assertContains(response, f'<span class="run hl" data-start="{start}"')
+        self.assertContains(
+            response,
+            f'<span class="run hl b1" style="--a:#2ca02c" data-start="{start}" data-c="0">'
+            "fair workweek ordinance<",
+        )
         self.assertContains(response, "1 coding")
 
     def test_offsets_count_code_points(self):
@@ -107,6 +111,19 @@ class ApplyCodesTests(CodingTestCase):
                 "Respondent: We are pushing a fair workweek ordinance with the city council.",
             ],
         )
+
+    def test_the_sentences_to_tick_are_the_units_of_the_agreement_so_dr_does_not_end_one(self):
+        text = "Respondent: Dr. Ruiz paid us late, e.g. in May. We complained."
+        document = factories.document(self.project, text=text)
+        self.login(self.coder)
+        page = self.client.get(f"/scan/documents/{document.public_id}/code/sentences/")
+        self.assertContains(page, "Respondent: Dr. Ruiz paid us late, e.g. in May.</label>")
+        response = self.client.post(
+            self.apply_url(document),
+            {"mode": "sentences", "codes": [str(self.scheduling.public_id)], "sentences": ["0"]},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Coding.objects.get().snippet, "Respondent: Dr. Ruiz paid us late, e.g. in May.")
 
     def test_without_a_ticked_sentence_the_sentence_page_says_so(self):
         self.login(self.coder)

@@ -70,7 +70,13 @@ def test_a_coder_selects_text_with_the_mouse_applies_a_code_and_sees_the_highlig
 
     highlight = page.locator("#coding-text .run.hl")
     expect(highlight).to_have_text("Wage theft is common")
+    # The label comes from the page's JSON of labels when the pointer is on the highlight.
+    highlight.hover()
     expect(highlight).to_have_attribute("data-label", "Wage theft (cody)")
+    band = highlight.evaluate("(el) => getComputedStyle(el).boxShadow")
+    assert "rgb(214, 39, 40)" in band, band
+    tint = highlight.evaluate("(el) => getComputedStyle(el).backgroundColor")
+    assert tint not in ("", "transparent", "rgba(0, 0, 0, 0)"), tint
     expect(page.locator(".coding-list")).to_contain_text("Wage theft is common")
     coding = Coding.objects.get()
     assert coding.snippet == "Wage theft is common" and coding.coder == coder
@@ -84,3 +90,33 @@ def test_a_coder_selects_text_with_the_mouse_applies_a_code_and_sees_the_highlig
     expect(page.locator("#coding-text .sentence.is-picked")).to_have_count(2)
     expect(page.get_by_label("Start (character)")).to_have_value("0")
     expect(page.locator("#selection-status")).to_contain_text("Interviewer: What does precarious work")
+    # Down to "Wage theft is common.": the codes on the focused sentence are read out.
+    for _step in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#codes-here")).to_have_text("Codes here: Wage theft (cody).")
+
+
+def test_show_more_adds_the_next_codings_to_the_side_list_in_place(live_server, page):
+    reader = User(username="vic", role=Role.CODER)
+    reader.set_password("a long browser password")
+    reader.save()
+    project = factories.project("Browser scan")
+    factories.member(project, reader, ProjectRole.LEAD)
+    document = factories.document(project, title="Interview B")
+    code = factories.code(project, "Wage theft", colour="#d62728")
+    Coding.objects.bulk_create(
+        Coding(document=document, code=code, coder=reader, start_offset=n, end_offset=n + 5, snippet="x")
+        for n in range(120)
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("vic")
+    page.get_by_label("Password").fill("a long browser password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/scan/documents/{document.public_id}/code/")
+    items = page.locator(".coding-list > li[id^='coding-']:not(#coding-more)")
+    expect(items).to_have_count(100)
+    page.get_by_role("link", name="Show 20 more (100 of 120 listed)").click()
+    expect(items).to_have_count(120)
+    expect(page.locator("#coding-more")).to_have_count(0)
+    assert page.url.endswith("/code/"), page.url  # htmx swapped the list in place

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from healthywork.scan.analysis import split_units
 from healthywork.scan.coding import highlight_runs, layout, sentences_of
 
 
@@ -57,10 +58,37 @@ def test_a_coding_ending_where_another_starts_does_not_overlap_it():
     assert [[c.name for c in run.codings] for run in runs] == [["a"], ["b"]]
 
 
-def test_sentences_split_at_sentence_ends_line_breaks_and_paragraphs():
+def test_sentences_split_at_sentence_ends_and_paragraphs():
     text = "One. Two? Three!\nFour\n\nFive. Six"
     found = [(s.paragraph, text[s.start : s.content_end]) for s in sentences_of(text)]
     assert found == [(0, "One."), (0, "Two?"), (0, "Three!"), (0, "Four"), (1, "Five."), (1, "Six")]
+
+
+def test_sentences_are_the_units_the_agreement_counts():
+    text = (
+        "Interviewer: Did Dr. Ruiz see you, e.g. at the clinic? J. Smith did.\n"
+        "P3: Yes. She works approx. three days\na week in the U.S. Army clinic.\n\n  Thanks."
+    )
+    sentences = sentences_of(text)
+    assert [(s.start, s.content_end) for s in sentences] == split_units(text, "sentence")
+    assert [(s.paragraph, text[s.start : s.content_end]) for s in sentences] == [
+        (0, "Interviewer: Did Dr. Ruiz see you, e.g. at the clinic?"),
+        (0, "J. Smith did."),
+        (1, "P3: Yes."),
+        (1, "She works approx. three days\na week in the U.S. Army clinic."),
+        (2, "Thanks."),
+    ]
+    # The space after a sentence belongs to it; the breaks between paragraphs belong to none.
+    assert (
+        text[sentences[0].start : sentences[0].end]
+        == "Interviewer: Did Dr. Ruiz see you, e.g. at the clinic? "
+    )
+    assert sentences[1].end == sentences[1].content_end
+    assert [s.index for s in sentences] == [0, 1, 2, 3, 4]
+
+
+def test_a_text_of_white_space_has_no_sentence():
+    assert sentences_of("") == [] and sentences_of(" \n\n\t") == []
 
 
 def test_layout_keeps_every_character_but_the_paragraph_breaks_with_exact_offsets():

@@ -1,6 +1,7 @@
 """The coding page: the text with its highlights, the side list, filters and blind rounds."""
 
 import random
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -26,16 +27,32 @@ class CodingPageTests(CodingTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "<h1>Worker center interview</h1>", html=True)
         start = self.document.text.index("theft is common")
+        # Two bands, one colour each; the run names its codings by index into one JSON list of labels.
         overlap = (
-            f'data-start="{start}" style="background-color:#d6272833;box-shadow:inset 0 -3px 0 0 #d62728, '
+            f'<span class="run hl b2" style="--a:#d62728;--b:#2ca02c" data-start="{start}" data-c="0 1">'
+            "theft is common</span>"
         )
         self.assertContains(response, overlap)
-        self.assertContains(response, 'data-label="Wage theft (cody); Scheduling (lena)"')
+        self.assertContains(
+            response,
+            '<script id="coding-labels" type="application/json">["Wage theft (cody)", "Scheduling (lena)"]'
+            "</script>",
+        )
         self.assertContains(response, "2 codings")
         self.assertContains(response, 'id="apply-start"')
         self.assertContains(response, "Apply codes")
         # Paragraphs stay paragraphs: four in the transcript.
         self.assertEqual(response.content.decode().count('<p><span class="sentence"'), 4)
+
+    def test_names_and_text_are_escaped_in_the_text_the_labels_and_the_side_list(self):
+        code = factories.code(self.project, '<b>"Bold" & co</b>', colour="#123456")
+        factories.coding_of(self.document, code, self.coder, "Wage theft")
+        self.login(self.coder)
+        response = self.client.get(self.page_url())
+        self.assertNotContains(response, "<b>")
+        self.assertContains(response, "<strong>&lt;b&gt;&quot;Bold&quot; &amp; co&lt;/b&gt;</strong>")
+        self.assertContains(response, '["\\u003Cb\\u003E\\"Bold\\" \\u0026 co\\u003C/b\\u003E (cody)"]')
+        self.assertContains(response, 'style="--a:#123456"')
 
     def test_a_reader_reads_without_the_tools_to_code(self):
         factories.coding_of(self.document, self.wage_theft, self.coder, "Wage theft")
@@ -126,3 +143,47 @@ class LargeDocumentTests(CodingTestCase):
         Coding.objects.filter(document=self.big, pk__in=Coding.objects.values("pk")[:500]).delete()
         fewer, _response = self.count_queries()
         self.assertEqual(fewer, queries)
+
+    def listed(self, response) -> list[str]:
+        return re.findall(r'<li id="coding-([0-9a-f-]{36})"', response.content.decode())
+
+    def in_text_order(self, **filters) -> list[str]:
+        codings = Coding.objects.filter(document=self.big, **filters).order_by(
+            "start_offset", "end_offset", "id"
+        )
+        return [str(public_id) for public_id in codings.values_list("public_id", flat=True)]
+
+    def test_the_side_list_shows_the_first_hundred_in_text_order_then_more_without_javascript(self):
+        self.login(self.coder)
+        response = self.client.get(self.page_url(self.big))
+        self.assertContains(response, "1000 codings")
+        order = self.in_text_order()
+        self.assertEqual(self.listed(response), order[:100])
+        more = f"{self.page_url(self.big)}?shown=200"
+        self.assertContains(response, f'<a href="{more}#coding-{order[100]}" hx-get="{more}"')
+        self.assertContains(response, "Show 100 more (100 of 1000 listed)")
+        response = self.client.get(more)
+        self.assertEqual(self.listed(response), order[:200])
+        response = self.client.get(self.page_url(self.big), {"shown": "1000"})
+        self.assertEqual(self.listed(response), order)
+        self.assertNotContains(response, 'id="coding-more"')
+        response = self.client.get(self.page_url(self.big), {"shown": "many"})
+        self.assertEqual(self.listed(response), order[:100])
+
+    def test_show_more_through_htmx_sends_only_the_next_codings_of_the_filtered_list(self):
+        self.login(self.lead)
+        headers = {"HX-Request": "true", "HX-Target": "coding-more"}
+        response = self.client.get(
+            self.page_url(self.big), {"coder": "cody", "shown": "200"}, headers=headers
+        )
+        self.assertEqual(response.status_code, 200)
+        order = self.in_text_order(coder=self.coder)
+        self.assertEqual(len(order), 334)
+        self.assertEqual(self.listed(response), order[100:200])
+        self.assertNotContains(response, 'id="coding-text"')
+        self.assertContains(response, "?coder=cody&amp;shown=300")
+        response = self.client.get(
+            self.page_url(self.big), {"coder": "cody", "shown": "400"}, headers=headers
+        )
+        self.assertEqual(self.listed(response), order[300:])
+        self.assertNotContains(response, 'id="coding-more"')
