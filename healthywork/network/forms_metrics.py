@@ -1,0 +1,127 @@
+"""The metrics page's filters and the choice of two waves to compare (GET forms: a result is a link)."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from healthywork.network.graph import NetworkFilter
+from healthywork.network.models import Provenance, TieKind, Wave
+from healthywork.partners.models import Family, Level, Sector
+
+GROUP_BY_CHOICES = [
+    ("sector", gettext_lazy("Sector")),
+    ("sector_family", gettext_lazy("Sector family")),
+]
+# Columns of the per-organization table, in the order shown; the value is what sorts.
+SORT_COLUMNS = (
+    "name",
+    "group",
+    "degree_in",
+    "degree_out",
+    "degree",
+    "betweenness",
+    "closeness",
+    "eigenvector",
+    "ei",
+    "community",
+)
+
+
+class MetricsFilterForm(forms.Form):
+    kind = forms.MultipleChoiceField(
+        label=gettext_lazy("Kinds of tie"),
+        choices=TieKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    family = forms.MultipleChoiceField(
+        label=gettext_lazy("Sector families"),
+        choices=Family.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = forms.MultipleChoiceField(
+        label=gettext_lazy("Sectors"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    level = forms.MultipleChoiceField(
+        label=gettext_lazy("Organization levels"),
+        choices=Level.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provenance = forms.MultipleChoiceField(
+        label=gettext_lazy("Where ties come from"),
+        choices=Provenance.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    group_by = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUP_BY_CHOICES, required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
+
+    def clean_sort(self) -> str:
+        sort = self.cleaned_data["sort"] or "-degree"
+        if sort.lstrip("-") not in SORT_COLUMNS:
+            raise forms.ValidationError(
+                _("“%(value)s” is not a column to sort by. The columns are: %(columns)s.")
+                % {"value": sort, "columns": ", ".join(SORT_COLUMNS)}
+            )
+        return sort
+
+    def grouping(self) -> str:
+        return self.cleaned_data.get("group_by") or "sector"
+
+    def network_filter(self, wave: Wave) -> NetworkFilter:
+        data = self.cleaned_data
+        return NetworkFilter(
+            wave=wave,
+            kinds=data["kind"],
+            provenances=data["provenance"],
+            sectors=data["sector"],
+            families=data["family"],
+            levels=data["level"],
+        )
+
+    def error_list(self) -> list[str]:
+        """Each problem as '<field>: <message>'."""
+        return [
+            f"{self.fields[name].label or name}: {message}"
+            for name, errors in self.errors.items()
+            for message in errors
+        ]
+
+
+class CompareForm(forms.Form):
+    """Two waves by public id: `from` (before) and `to` (after)."""
+
+    from_wave = forms.ModelChoiceField(
+        label=gettext_lazy("Before (from)"), queryset=Wave.objects.none(), to_field_name="public_id"
+    )
+    to_wave = forms.ModelChoiceField(
+        label=gettext_lazy("After (to)"), queryset=Wave.objects.none(), to_field_name="public_id"
+    )
+
+    HTML_NAMES = {"from_wave": "from", "to_wave": "to"}  # "from" cannot be a Python attribute
+
+    def __init__(self, data: Any = None, *, user: Any, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        for name in ("from_wave", "to_wave"):
+            self.fields[name].queryset = Wave.objects.visible_to(user)
+            self.fields[name].error_messages["invalid_choice"] = _(
+                "There is no such wave. Choose one from the list."
+            )
+
+    def add_prefix(self, field_name: str) -> str:
+        return self.HTML_NAMES.get(field_name, field_name)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        before, after = cleaned.get("from_wave"), cleaned.get("to_wave")
+        if before and after and before.pk == after.pk:
+            self.add_error("to_wave", _("Choose two different waves to compare."))
+        return cleaned
