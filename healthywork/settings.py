@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "healthywork.catalog",
     "healthywork.scan",
     "healthywork.network",
+    "healthywork.collaborative",
+    "healthywork.planning",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("catalog/", include("healthywork.catalog.urls")),
     path("scan/", include("healthywork.scan.urls")),
     path("network/", include("healthywork.network.urls")),
+    path("collaborative/", include("healthywork.collaborative.urls")),
+    path("plan/", include("healthywork.planning.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -36,11 +36,21 @@ ABILITIES: dict[str, set[str]] = {
         "scan.manage",
         "network.edit",
         "network.manage",
+        "collaborative.manage",
+        "collaborative.view_all",
     },
-    Role.FACILITATOR: {"registry.edit", "registry.import", "people.view_all", "catalog.edit", "network.edit"},
+    Role.FACILITATOR: {
+        "registry.edit",
+        "registry.import",
+        "people.view_all",
+        "catalog.edit",
+        "network.edit",
+        "collaborative.manage",
+        "collaborative.view_all",
+    },
     Role.TEAM_MEMBER: set(),
     Role.CODER: {"people.view_all"},
-    Role.EVALUATOR: {"people.view_all"},
+    Role.EVALUATOR: {"people.view_all", "collaborative.view_all"},
     Role.VIEWER: set(),
 }
 

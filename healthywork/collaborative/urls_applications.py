@@ -1,0 +1,3 @@
+"""The collaborative's applications pages (included by collaborative/urls.py)."""
+
+urlpatterns: list = []

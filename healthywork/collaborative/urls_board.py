@@ -1,0 +1,3 @@
+"""The collaborative's board pages (included by collaborative/urls.py)."""
+
+urlpatterns: list = []

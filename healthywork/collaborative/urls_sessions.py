@@ -1,0 +1,3 @@
+"""The collaborative's sessions pages (included by collaborative/urls.py)."""
+
+urlpatterns: list = []

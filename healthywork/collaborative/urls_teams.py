@@ -1,0 +1,3 @@
+"""The collaborative's teams pages (included by collaborative/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The planning plan pages (included by planning/urls.py under the planning: namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The planning snapshots pages (included by planning/urls.py under the planning: namespace)."""
+
+urlpatterns: list = []
