@@ -46,3 +46,21 @@ class TeamVisibilityTests(TeamTestCase):
         map_obj = planning_factories.power_map(self.team_a)
         self.assertEqual(map_obj.bump(self.member_a), 2)
         self.assertEqual(map_obj.updated_by, self.member_a)
+
+
+class ConcurrencyTests(TeamTestCase):
+    def test_a_write_at_an_older_version_is_a_conflict_naming_who_saved(self):
+        from django.db import transaction
+
+        from healthywork.planning.concurrency import EditConflict, check_version
+
+        map_obj = planning_factories.power_map(self.team_a)
+        with transaction.atomic():
+            check_version(map_obj, "1")
+        map_obj.bump(self.member_a)
+        with self.assertRaises(EditConflict) as raised, transaction.atomic():
+            check_version(map_obj, "1")
+        self.assertEqual(raised.exception.current_version, 2)
+        self.assertIn("mo", raised.exception.message)
+        with self.assertRaises(EditConflict), transaction.atomic():
+            check_version(map_obj, "not a number")
