@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from healthywork.core.cli import Subject
 from healthywork.core.tabular import TableError, read_table
-from healthywork.network.analysis import GROUP_ATTRIBUTES, NetworkMetrics, analyse, trust_value
-from healthywork.network.graph import Edge, NetworkFilter, Node, build_network
-from healthywork.network.models import PartnerRating, Provenance, TieKind, Wave
+from healthywork.network.analysis import GROUP_ATTRIBUTES, NetworkMetrics, analyse
+from healthywork.network.graph import Edge, NetworkFilter, Node
+from healthywork.network.models import Provenance, TieKind, Wave
 
 UNKNOWN_GROUP = "unknown"
 LISTED_IDS = 5  # ids named in a warning before "and N more"
@@ -128,20 +128,10 @@ def find_wave(name: str | None) -> Wave:
 
 def analyse_wave(wave: Wave, *, group_by: str = "sector", kinds: list[str] | None = None, seed: int = 0):
     """The metrics of one wave's network (active ties, derived ones included), with trust and value
-    from the survey answers of the wave when there are any."""
-    network = build_network(NetworkFilter(wave=wave, kinds=list(kinds or [])))
-    metrics = analyse(network.nodes, network.edges, group_by=group_by, seed=seed)
-    fields = PartnerRating.TRUST_FIELDS + PartnerRating.VALUE_FIELDS
-    ratings = [
-        {"respondent": row["respondent__organization_id"], "partner": row["partner_id"], **row}
-        for row in PartnerRating.objects.filter(respondent__survey__wave=wave).values(
-            "respondent__organization_id", "partner_id", *fields
-        )
-    ]
-    if any(rating[name] is not None for rating in ratings for name in fields):
-        scores = trust_value(ratings)
-        metrics.trust, metrics.value = scores["trust"], scores["value"]
-    return metrics
+    from the submitted survey answers of the wave, as the metrics page shows them."""
+    from healthywork.network.metrics import wave_metrics
+
+    return wave_metrics(NetworkFilter(wave=wave, kinds=list(kinds or [])), group_by=group_by, seed=seed)[1]
 
 
 # files -----------------------------------------------------------------------------------------

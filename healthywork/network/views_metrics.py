@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from healthywork.core import tabular
 from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404
-from healthywork.network.analysis import NetworkMetrics, analyse, compare, trust_value
+from healthywork.network.analysis import NetworkMetrics, compare
 from healthywork.network.forms_metrics import SORT_COLUMNS, CompareForm, MetricsFilterForm
-from healthywork.network.graph import Network, NetworkFilter, build_network
-from healthywork.network.models import CollaborationLevel, PartnerRating, Wave
+from healthywork.network.graph import Network, NetworkFilter
+from healthywork.network.metrics import wave_metrics
+from healthywork.network.models import CollaborationLevel, Wave
 
 TABLE_FORMATS = ("csv", "xlsx")
 PER_PAGE = 50
@@ -119,36 +120,6 @@ HEADLINE = (
 
 
 # --- computing ------------------------------------------------------------------------------
-
-
-def survey_ratings(wave: Wave, node_ids: set[int] | None = None) -> list[dict[str, Any]]:
-    """The trust and value items of the submitted answers of the wave's surveys, as the dicts
-    `analysis.trust_value` reads; only ratings between organizations in `node_ids` when given."""
-    rows = PartnerRating.objects.filter(
-        respondent__survey__wave=wave, respondent__submitted_at__isnull=False, interacts=True
-    ).values(
-        "respondent__organization_id", "partner_id", *PartnerRating.TRUST_FIELDS, *PartnerRating.VALUE_FIELDS
-    )
-    ratings = []
-    for row in rows:
-        row["respondent"], row["partner"] = row.pop("respondent__organization_id"), row.pop("partner_id")
-        if node_ids is None or (row["respondent"] in node_ids and row["partner"] in node_ids):
-            ratings.append(row)
-    return ratings
-
-
-def wave_metrics(
-    network_filter: NetworkFilter, *, group_by: str = "sector"
-) -> tuple[Network, NetworkMetrics]:
-    """The network the filter selects and all its metrics, with trust and value when the wave's
-    surveys have submitted ratings (the same numbers `analyze network --format json` gives)."""
-    network = build_network(network_filter)
-    metrics = analyse(network.nodes, network.edges, group_by=group_by)
-    ratings = survey_ratings(network_filter.wave, set(network.nodes))
-    if ratings:
-        scores = trust_value(ratings)
-        metrics.trust, metrics.value = scores["trust"], scores["value"]
-    return network, metrics
 
 
 # --- formatting -----------------------------------------------------------------------------

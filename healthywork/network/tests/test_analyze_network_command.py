@@ -9,6 +9,7 @@ import networkx as nx
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from healthywork.network.tests import factories
 from healthywork.partners.tests.factories import organization
@@ -63,6 +64,10 @@ class WaveTests(TestCase):
         survey = factories.survey(self.wave, [])
         respondent = factories.respondent(survey, self.clinic)
         factories.rating(respondent, self.union, trust_reliability=4, trust_mission=2, value_power=3, level=3)
+        # Only submitted answers count, as on the metrics page.
+        self.assertIsNone(json.loads(run("--format", "json")[0])["trust"])
+        respondent.submitted_at = timezone.now()
+        respondent.save()
         data = json.loads(run("--format", "json")[0])
         self.assertAlmostEqual(data["trust"]["network"], 3.0)
         self.assertAlmostEqual(data["trust"]["network_percent"], 75.0)

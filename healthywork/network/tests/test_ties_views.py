@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from healthywork.catalog.tests import factories as catalog_factories
 from healthywork.core.models import AuditEvent
@@ -180,6 +181,10 @@ class SurveyDerivedTieTests(TieViewTestCase):
         respondent = survey.respondents.get(organization=self.union)
         factories.rating(respondent, self.department, level=3, kinds=["data_sharing"])
         self.login(self.viewer)
+        url = reverse("network:tie-list", args=[self.wave.public_id]) + "?provenance=survey"
+        self.assertEqual(self.client.get(url).context["count"], 0)  # answers count once submitted
+        respondent.submitted_at = timezone.now()
+        respondent.save()
         response = self.client.get(
             reverse("network:tie-list", args=[self.wave.public_id]) + "?provenance=survey"
         )

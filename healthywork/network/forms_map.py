@@ -1,0 +1,95 @@
+"""The map's filters: a GET form, so a filtered map is a link and works without JavaScript."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from healthywork.network.graph import NetworkFilter
+from healthywork.network.mapdata import SIZE_METRICS
+from healthywork.network.models import CollaborationLevel, Provenance, TieKind, Wave
+from healthywork.partners.models import Family, Level, Sector
+
+
+def size_choices() -> list[tuple[str, str]]:
+    labels = {"degree": _("Degree"), "betweenness": _("Betweenness"), "eigenvector": _("Eigenvector")}
+    return [(name, labels[name]) for name in SIZE_METRICS]
+
+
+class MapFilterForm(forms.Form):
+    wave = forms.ModelChoiceField(
+        label=_("Wave"),
+        queryset=Wave.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=None,
+    )
+    size = forms.ChoiceField(label=_("Size of organizations by"), choices=size_choices, required=False)
+    kind = forms.MultipleChoiceField(
+        label=_("Kinds of tie"), choices=TieKind.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    family = forms.MultipleChoiceField(
+        label=_("Sector families"),
+        choices=Family.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sector = forms.MultipleChoiceField(
+        label=_("Sectors"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
+    )
+    level = forms.MultipleChoiceField(
+        label=_("Organization levels"),
+        choices=Level.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    provenance = forms.MultipleChoiceField(
+        label=_("Where ties come from"),
+        choices=Provenance.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    min_level = forms.TypedChoiceField(
+        label=_("Lowest level of collaboration"),
+        choices=[("", _("Any, including unknown"))]
+        + [(value, f"{value} · {label}") for value, label in CollaborationLevel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Ties without a level are left out when a lowest level is chosen."),
+    )
+    planned = forms.BooleanField(label=_("Include planned introductions"), required=False)
+
+    def __init__(self, data=None, *, user=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["wave"].queryset = Wave.objects.visible_to(user)
+        self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
+
+    def size_metric(self) -> str:
+        chosen = self.cleaned_data.get("size") if self.is_valid() else ""
+        return chosen or SIZE_METRICS[0]
+
+    def size_label(self) -> str:
+        return str(dict(size_choices())[self.size_metric()]).lower()
+
+    def group_fields(self) -> list:
+        """The checkbox groups, shown together under one disclosure."""
+        return [self[name] for name in ("kind", "family", "sector", "level", "provenance")]
+
+    def network_filter(self, wave: Wave) -> NetworkFilter:
+        data = self.cleaned_data
+        return NetworkFilter(
+            wave=wave,
+            kinds=data["kind"],
+            provenances=data["provenance"],
+            sectors=data["sector"],
+            families=data["family"],
+            levels=data["level"],
+            include_planned=data["planned"],
+        )
+
+    def error_list(self) -> list[str]:
+        """Each problem as '<field>: <message>', for the page and the JSON answer alike."""
+        return [
+            f"{self.fields[name].label}: {message}"
+            for name, errors in self.errors.items()
+            for message in errors
+        ]

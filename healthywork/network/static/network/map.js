@@ -1,0 +1,264 @@
+/* The network map: draws the wave's network with Cytoscape.js at the positions the server computed
+   (the "preset" layout, so a graph always looks the same), sizes organizations by a chosen metric,
+   finds them by name, shows one in the side panel, and saves the picture as PNG or SVG.
+   The page's tables hold the same data, so nothing here is needed for reading. */
+(function () {
+  "use strict";
+
+  var canvas = document.getElementById("map-canvas");
+  if (!canvas) { return; }
+  var toolbar = document.getElementById("map-toolbar");
+  var statusLine = document.getElementById("map-status");
+  var panelBody = document.getElementById("map-panel-body");
+  var sizeSelect = document.getElementById("id_size");
+  var strings = {};
+  var stringsTemplate = document.getElementById("map-strings");
+  if (stringsTemplate) {
+    stringsTemplate.content.querySelectorAll("[data-key]").forEach(function (span) {
+      strings[span.dataset.key] = span.textContent;
+    });
+  }
+  var cy = null;
+  var data = null;
+  var legend = {};
+
+  function format(text, values) {
+    return (text || "").replace(/%\((\w+)\)s/g, function (match, key) {
+      return key in values ? String(values[key]) : match;
+    });
+  }
+
+  function fail() {
+    canvas.innerHTML = "";
+    var message = document.createElement("p");
+    message.className = "message warning";
+    message.textContent = canvas.dataset.failure;
+    canvas.appendChild(message);
+  }
+
+  function sizeBy(metric) {
+    if (!cy) { return; }
+    var largest = 0;
+    cy.nodes().forEach(function (node) { largest = Math.max(largest, node.data(metric) || 0); });
+    cy.batch(function () {
+      cy.nodes().forEach(function (node) {
+        var share = largest > 0 ? (node.data(metric) || 0) / largest : 0;
+        // The area, not the width, grows with the metric, so big values do not swamp the picture.
+        node.data("size", 16 + 40 * Math.sqrt(share));
+      });
+    });
+    canvas.dataset.size = metric;
+  }
+
+  function styles(isLarge) {
+    var list = [
+      {
+        selector: "node",
+        style: {
+          "width": "data(size)",
+          "height": "data(size)",
+          "background-color": "#7f7f7f",
+          "border-width": 1.5,
+          "border-color": "#1c2430",
+          "label": "data(label)",
+          "font-size": 10,
+          "color": "#1c2430",
+          "text-valign": "bottom",
+          "text-margin-y": 3,
+          "text-background-color": "#ffffff",
+          "text-background-opacity": 0.75,
+          "text-background-padding": 1,
+          "min-zoomed-font-size": isLarge ? 12 : 7
+        }
+      },
+      {
+        selector: "edge",
+        style: {
+          "width": "mapData(level, 0, 5, 1, 4)",
+          "line-color": "#6b7480",
+          "opacity": isLarge ? 0.35 : 0.7,
+          "curve-style": isLarge ? "haystack" : "bezier"
+        }
+      },
+      { selector: "edge[!level]", style: { "width": 1 } },
+      { selector: "edge[?planned]", style: { "line-style": "dashed", "line-color": "#4a5563" } },
+      { selector: "node.highlighted, node:selected", style: { "border-width": 5, "border-color": "#b35c00", "z-index": 10 } },
+      { selector: "edge.touching", style: { "line-color": "#b35c00", "opacity": 1, "z-index": 9 } }
+    ];
+    if (!isLarge) {
+      list.push({
+        selector: "edge[?directed]",
+        style: { "target-arrow-shape": "triangle", "target-arrow-color": "#6b7480", "arrow-scale": 0.8 }
+      });
+    }
+    data.legend.forEach(function (entry) {
+      var style = { "background-color": entry.colour, "shape": entry.points ? "polygon" : "ellipse" };
+      if (entry.points) { style["shape-polygon-points"] = entry.points; }
+      list.push({ selector: 'node[family = "' + entry.family + '"]', style: style });
+    });
+    return list;
+  }
+
+  function fixed(value) {
+    return value === null || value === undefined ? "—" : Number(value).toFixed(3);
+  }
+
+  function show(node) {
+    var template = document.getElementById("map-panel-template");
+    var fragment = template.content.cloneNode(true);
+    var values = Object.assign({}, node.data(), {
+      family_name: data.labels.family[node.data("family")] || node.data("family"),
+      betweenness: fixed(node.data("betweenness")),
+      eigenvector: fixed(node.data("eigenvector"))
+    });
+    fragment.querySelectorAll("[data-slot]").forEach(function (slot) {
+      var key = slot.dataset.slot;
+      if (key === "url") { slot.href = values.url; } else { slot.textContent = values[key]; }
+    });
+    panelBody.innerHTML = "";
+    panelBody.appendChild(fragment);
+    cy.edges().removeClass("touching");
+    node.connectedEdges().addClass("touching");
+  }
+
+  function find(event) {
+    event.preventDefault();
+    var query = document.getElementById("map-search-input").value.trim().toLowerCase();
+    cy.nodes().removeClass("highlighted");
+    cy.nodes().unselect();
+    if (!query) { statusLine.textContent = ""; return; }
+    var found = cy.nodes().filter(function (node) {
+      return node.data("label").toLowerCase().indexOf(query) !== -1;
+    });
+    if (found.empty()) {
+      statusLine.textContent = format(strings.none, { query: query });
+      return;
+    }
+    var exact = found.filter(function (node) { return node.data("label").toLowerCase() === query; });
+    var first = exact.nonempty() ? exact[0] : found[0];
+    found.addClass("highlighted");
+    first.select();
+    cy.zoom({ level: Math.max(cy.zoom(), 1.2), position: first.position() });
+    cy.center(first);
+    show(first);
+    statusLine.textContent = found.length > 1
+      ? format(strings.more, { count: found.length })
+      : format(strings.found, { name: first.data("label") });
+  }
+
+  function download(blob, extension) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = (canvas.dataset.filename || "network-map") + "." + extension;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+  }
+
+  function escapeXml(text) {
+    return String(text).replace(/[<>&"']/g, function (character) {
+      return { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[character];
+    });
+  }
+
+  /* An SVG drawn from the same positions, sizes, colours and shapes (no extension needed). */
+  function toSvg() {
+    var box = cy.elements().boundingBox({ includeLabels: true });
+    var pad = 20;
+    var x0 = box.x1 - pad, y0 = box.y1 - pad, width = box.w + 2 * pad, height = box.h + 2 * pad;
+    var parts = [
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="' + [x0, y0, width, height].map(Math.round).join(" ") +
+        '" width="' + Math.round(width) + '" height="' + Math.round(height) + '" font-family="sans-serif">',
+      "<title>" + escapeXml(strings.title || "") + "</title>",
+      '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" ' +
+        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#6b7480"/></marker></defs>',
+      '<rect x="' + x0 + '" y="' + y0 + '" width="' + width + '" height="' + height + '" fill="#ffffff"/>',
+      '<g stroke="#6b7480" stroke-opacity="0.7">'
+    ];
+    cy.edges().forEach(function (edge) {
+      var from = edge.source().position(), to = edge.target().position();
+      var dx = to.x - from.x, dy = to.y - from.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
+      var cut = edge.data("directed") ? edge.target().width() / 2 : 0;
+      var end = { x: to.x - dx / length * cut, y: to.y - dy / length * cut };
+      parts.push('<line x1="' + from.x.toFixed(1) + '" y1="' + from.y.toFixed(1) + '" x2="' + end.x.toFixed(1) +
+        '" y2="' + end.y.toFixed(1) + '" stroke-width="' + (edge.data("level") ? 1 + 0.6 * edge.data("level") : 1) + '"' +
+        (edge.data("planned") ? ' stroke-dasharray="6 4"' : "") +
+        (edge.data("directed") ? ' marker-end="url(#arrow)"' : "") + "/>");
+    });
+    parts.push('</g><g stroke="#1c2430" stroke-width="1.5">');
+    cy.nodes().forEach(function (node) {
+      var at = node.position(), radius = node.width() / 2;
+      var entry = legend[node.data("family")] || { colour: "#7f7f7f", points: "" };
+      var title = "<title>" + escapeXml(node.data("label")) + "</title>";
+      if (entry.points) {
+        var numbers = entry.points.split(" ").map(Number), corners = [];
+        for (var index = 0; index < numbers.length; index += 2) {
+          corners.push((at.x + numbers[index] * radius).toFixed(1) + "," + (at.y + numbers[index + 1] * radius).toFixed(1));
+        }
+        parts.push('<polygon points="' + corners.join(" ") + '" fill="' + entry.colour + '">' + title + "</polygon>");
+      } else {
+        parts.push('<circle cx="' + at.x.toFixed(1) + '" cy="' + at.y.toFixed(1) + '" r="' + radius.toFixed(1) +
+          '" fill="' + entry.colour + '">' + title + "</circle>");
+      }
+    });
+    parts.push('</g><g font-size="10" fill="#1c2430" text-anchor="middle">');
+    cy.nodes().forEach(function (node) {
+      var at = node.position();
+      parts.push('<text x="' + at.x.toFixed(1) + '" y="' + (at.y + node.height() / 2 + 12).toFixed(1) + '">' +
+        escapeXml(node.data("label")) + "</text>");
+    });
+    parts.push("</g></svg>");
+    return parts.join("\n");
+  }
+
+  function draw(payload) {
+    data = payload;
+    data.legend.forEach(function (entry) { legend[entry.family] = entry; });
+    var isLarge = data.edges.length > 3000 || data.nodes.length > 1000;
+    var elements = data.nodes.map(function (node) {
+      return { group: "nodes", data: Object.assign({ size: 20 }, node), position: { x: node.x, y: node.y } };
+    });
+    data.edges.forEach(function (edge) { elements.push({ group: "edges", data: edge }); });
+    canvas.innerHTML = "";
+    cy = cytoscape({
+      container: canvas,
+      elements: elements,
+      style: styles(isLarge),
+      layout: { name: "preset", fit: true, padding: 30 },
+      minZoom: 0.02,
+      maxZoom: 5,
+      selectionType: "single",
+      boxSelectionEnabled: false,
+      textureOnViewport: isLarge,
+      hideEdgesOnViewport: isLarge
+    });
+    sizeBy(canvas.dataset.size || "degree");
+    cy.on("tap", "node", function (event) { show(event.target); });
+    document.getElementById("map-search").addEventListener("submit", find);
+    document.getElementById("map-fit").addEventListener("click", function () { cy.fit(undefined, 30); });
+    document.getElementById("map-png").addEventListener("click", function () {
+      cy.png({ output: "blob-promise", full: true, scale: 2, bg: "#ffffff" }).then(function (blob) {
+        download(blob, "png");
+      });
+    });
+    document.getElementById("map-svg").addEventListener("click", function () {
+      download(new Blob([toSvg()], { type: "image/svg+xml" }), "svg");
+    });
+    if (sizeSelect) {
+      sizeSelect.addEventListener("change", function () { sizeBy(sizeSelect.value || "degree"); });
+    }
+    toolbar.hidden = false;
+    canvas.dataset.ready = "true";
+    window.healthyworkMap = { cy: cy, toSvg: toSvg };
+  }
+
+  if (typeof window.cytoscape !== "function") { fail(); return; }
+  fetch(canvas.dataset.url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    })
+    .then(draw)
+    .catch(fail);
+})();
