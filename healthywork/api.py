@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from healthywork.accounts.api import ApiTokenAuth, SessionAuth
 from healthywork.accounts.api import router as accounts_router
 from healthywork.catalog.api import router as catalog_router
+from healthywork.network.api import router as network_router
 from healthywork.partners.api import router as partners_router
 from healthywork.scan.api import router as scan_router
 
@@ -42,3 +43,4 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/", partners_router)
 api.add_router("/", catalog_router)
 api.add_router("/", scan_router)
+api.add_router("/", network_router)
