@@ -2,6 +2,7 @@
 
     python bench/catalog.py [--orgs 50000] [--initiatives 200000] [--iterations 200]
     python bench/catalog.py --database-url postgres://postgres@127.0.0.1:5432/
+    python bench/catalog.py --keep    # keep the generated database, reuse it next time
 
 It builds its own database as bench/registry.py does (a SQLite file in a temporary folder, or a
 `healthywork_catalog_bench` database on the PostgreSQL server named by --database-url or

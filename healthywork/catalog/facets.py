@@ -290,20 +290,33 @@ class _Sources:
         self.is_materialized = is_materialized
         self.is_everything = not is_materialized and not selected.query.where
 
+    def _flag(self, key: str) -> str:
+        return f"chosen_{list(self.predicates).index(key)}"
+
     def where(self, leave_out: str | None = None) -> tuple[str, list[Any]]:
-        chosen = [predicate for key, predicate in self.predicates.items() if key != leave_out]
-        if not chosen:
+        keys = [key for key in self.predicates if key != leave_out]
+        if not keys:
             return "", []
+        if self.is_materialized:
+            # Each choice is tested once per row, in `base`; the counts read the stored result.
+            return " WHERE " + " AND ".join(f"{self._flag(key)} = 1" for key in keys), []
+        chosen = [self.predicates[key] for key in keys]
         params = [param for _sql, predicate_params in chosen for param in predicate_params]
         return " WHERE " + " AND ".join(sql for sql, _params in chosen), params
 
     def head(self) -> tuple[str, list[Any]]:
         if not self.is_materialized:
             return "", []
-        where, params = self.where()
+        flags = [
+            f", CASE WHEN {sql} THEN 1 ELSE 0 END AS {self._flag(key)}"
+            for key, (sql, _params) in self.predicates.items()
+        ]
+        flag_params = [param for _sql, params in self.predicates.values() for param in params]
+        where, _params = self.where()
         return (
-            f"WITH base AS ({self.base_sql}), hit AS (SELECT * FROM base{where})",
-            [*self.base_params, *params],
+            f"WITH base AS MATERIALIZED (SELECT base.*{''.join(flags)} FROM ({self.base_sql}) base), "
+            f"hit AS MATERIALIZED (SELECT * FROM base{where})",
+            [*flag_params, *self.base_params],
         )
 
     def rows(self, leave_out: str | None, columns: str = "*") -> tuple[str, list[Any]]:
@@ -334,7 +347,14 @@ def _branch(facet: Facet, sources: _Sources, leave_out: str | None) -> tuple[str
     if facet.kind in ("sector", "family"):
         rows, params = sources.rows(leave_out, "org")
         organizations = _quote(Organization._meta.db_table)
-        joined, column = f"{rows} {sources.join()} {organizations} o ON o.id = counted.org", "o.sector_id"
+        # Counted per lead first, then per sector: one lookup of each lead organization rather
+        # than one per initiative (a common word matches 150,000 initiatives of 50,000 leads).
+        leads = f"(SELECT org, COUNT(*) AS n FROM {rows} GROUP BY org) leads"
+        return (
+            f"SELECT '{key}', CAST(o.sector_id AS TEXT), CAST(SUM(leads.n) AS BIGINT) FROM {leads} "
+            f"{sources.join()} {organizations} o ON o.id = leads.org GROUP BY o.sector_id",
+            params,
+        )
     else:
         through, link_column = _through(facet)
         links = _quote(through._meta.db_table)

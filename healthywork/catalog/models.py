@@ -152,6 +152,15 @@ class Initiative(models.Model):
             models.Index(fields=["action_type", "pse_class"]),
             models.Index(fields=["status", "level"]),
             models.Index(fields=["lead_organization"]),
+            # The catalog's sorts (facets.SORTS) read the first page off these.
+            models.Index(fields=["title", "id"]),
+            models.Index(fields=["start_date", "title", "id"]),
+            models.Index(fields=["updated_at", "id"]),
+            # Each facet without a text query is counted by walking its column's index.
+            models.Index(fields=["pse_class"]),
+            models.Index(fields=["twh_level"]),
+            models.Index(fields=["level"]),
+            models.Index(fields=["evidence_rating"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -324,7 +324,13 @@ class Document(models.Model):
         ordering = ["title", "id"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        indexes = [models.Index(fields=["project", "title"])]
+        indexes = [
+            models.Index(fields=["project", "title"]),
+            # Covers the project's documents in title order with their interview: on SQLite the
+            # interview column sits after the long texts, so reading it from the table walks
+            # each text's overflow pages (the segments page orders every document this way).
+            models.Index(fields=["project", "title", "interview"], name="scan_document_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

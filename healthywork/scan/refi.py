@@ -7,18 +7,20 @@ unpacks to (checked from its headers and again while reading), no DTDs or entiti
 no entry names that climb out of the archive. `refi_import` writes what `read_refi` parsed.
 """
 
+import hashlib
 import io
 import itertools
 import re
 import uuid
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import XMLGenerator
+from xml.sax.saxutils import XMLGenerator, escape, quoteattr
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from healthywork.accounts.models import User
 from healthywork.scan.models import Code, Coding, Document, Memo, Project
 
 PROJECT_NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -161,8 +164,9 @@ def export_qdpx(project: Project, out: BinaryIO, *, viewer=None) -> None:
     """Write the project as a `.qdpx` zip to `out`: `project.qde` plus `Sources/<guid>.txt`.
 
     Codings are read through `Coding.objects.visible_to(viewer)` when a viewer is given (blind
-    rounds); the command line exports every coding. The XML is streamed into the zip entry and
-    documents and codings are read in chunks, so memory stays bounded.
+    rounds); the command line exports every coding. The XML is built as strings and written to the
+    zip entry in large chunks; codings are read a chunk of documents at a time (one query per
+    chunk), so memory stays bounded whatever the project's size.
     """
     codings = Coding.objects.filter(document__project=project)
     if viewer is not None:
@@ -170,62 +174,133 @@ def export_qdpx(project: Project, out: BinaryIO, *, viewer=None) -> None:
     documents = Document.objects.filter(project=project).order_by("title", "id")
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with archive.open("project.qde", "w") as entry:
-            _write_project_xml(project, entry, documents, codings)
-        for document in documents.only("public_id", "text").iterator(chunk_size=200):
-            with archive.open(f"Sources/{document.public_id}.txt", "w") as entry:
-                entry.write(document.text.encode("utf-8"))
+            _write_project_xml(project, _ChunkWriter(entry), documents, codings)
+        for guid, text in documents.values_list("public_id", "text").iterator(chunk_size=200):
+            with archive.open(f"Sources/{guid}.txt", "w") as entry:
+                entry.write(text.encode("utf-8"))
 
 
-def _write_project_xml(project: Project, entry: BinaryIO, documents, codings) -> None:
-    xml = XMLGenerator(entry, encoding="utf-8", short_empty_elements=True)
-    xml.startDocument()
-    xml.startElement(
-        "Project",
-        {
-            "xmlns": PROJECT_NAMESPACE,
-            "name": project.name,
-            "origin": ORIGIN,
-            "creationDateTime": _timestamp(project.created_at),
-        },
-    )
+DOCUMENTS_PER_QUERY = 200
+WRITE_CHUNK = 1024 * 1024
+
+
+class _ChunkWriter:
+    """Collects XML text and writes it to a binary stream as UTF-8, about WRITE_CHUNK at a time."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.parts, self.size = out, [], 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= WRITE_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            self.out.write("".join(self.parts).encode("utf-8"))
+            self.parts, self.size = [], 0
+
+
+def _start(name: str, attributes: dict[str, str], *, empty: bool = False) -> str:
+    """A start tag (or an empty element) written as XMLGenerator writes it."""
+    text = "".join(f" {key}={quoteattr(value)}" for key, value in attributes.items())
+    return f"<{name}{text}{'/>' if empty else '>'}"
+
+
+def _note_ref_text(guids) -> str:
+    return "".join(f'<NoteRef targetGUID="{guid}"/>' for guid in guids)
+
+
+def _text_element_text(name: str, text: str) -> str:
+    return f"<{name}>{escape(text)}</{name}>" if text else f"<{name}/>"
+
+
+def _codes_text(
+    children: dict[int | None, list[Code]], parent_id: int | None, notes: dict | None = None
+) -> Iterator[str]:
+    for code in children.get(parent_id, []):
+        attributes = {
+            "guid": str(code.public_id),
+            "name": code.name,
+            "isCodable": "true",
+            "color": code.colour,
+        }
+        description = describe_code(code)
+        refs = (notes or {}).get(code.pk, [])
+        if not description and not refs and not children.get(code.pk):
+            yield _start("Code", attributes, empty=True)
+            continue
+        yield _start("Code", attributes)
+        if description:
+            yield _text_element_text("Description", description)
+        yield _note_ref_text(refs)
+        yield from _codes_text(children, code.pk, notes)
+        yield "</Code>"
+
+
+def coding_guid(public_id: uuid.UUID) -> str:
+    """`str(uuid.uuid5(public_id, "coding"))`, the GUID of a selection's <Coding>, without the
+    overhead of building a UUID object (it runs once per coding of an export)."""
+    digest = bytearray(hashlib.sha1(public_id.bytes + b"coding").digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def _write_project_xml(project: Project, xml: _ChunkWriter, documents, codings) -> None:
+    xml.write('<?xml version="1.0" encoding="utf-8"?>\n')
+    attributes = {
+        "xmlns": PROJECT_NAMESPACE,
+        "name": project.name,
+        "origin": ORIGIN,
+        "creationDateTime": _timestamp(project.created_at),
+    }
     # Memos on codings follow their coding's visibility (blind rounds).
     memos = Memo.objects.filter(project=project).filter(Q(coding__isnull=True) | Q(coding__in=codings))
-    usernames = sorted(
-        set(codings.order_by().values_list("coder__username", flat=True).distinct())
-        | set(memos.order_by().values_list("author__username", flat=True).distinct())
+    coder_ids = codings.order_by().values("coder_id").distinct()
+    people = dict(
+        User.objects.filter(Q(pk__in=coder_ids) | Q(pk__in=memos.order_by().values("author_id"))).values_list(
+            "pk", "username"
+        )
     )
-    if usernames:
-        xml.startElement("Users", {})
-        for username in usernames:
-            _empty_element(xml, "User", {"guid": user_guid(username), "name": username})
-        xml.endElement("Users")
+    user_guids = {pk: user_guid(username) for pk, username in people.items()}
+    general = memos.filter(coding__isnull=True, document__isnull=True, code__isnull=True)
+    general_refs = general.order_by("created_at", "id").values_list("public_id", flat=True)
     children = _codes_by_parent(project)
+    has_body = bool(people or children or project.description or documents.exists())
+    has_body = has_body or memos.exists()
+    if not has_body:
+        xml.write(_start("Project", attributes, empty=True))
+        xml.flush()
+        return
+    xml.write(_start("Project", attributes))
+    if people:
+        xml.write("<Users>")
+        for username in sorted(people.values()):
+            xml.write(_start("User", {"guid": user_guid(username), "name": username}, empty=True))
+        xml.write("</Users>")
     if children:
-        xml.startElement("CodeBook", {})
-        xml.startElement("Codes", {})
         code_notes: dict[int, list] = defaultdict(list)
         rows = memos.filter(coding__isnull=True, document__isnull=True, code__isnull=False)
         for code_id, memo_guid in rows.order_by("created_at", "id").values_list("code_id", "public_id"):
             code_notes[code_id].append(memo_guid)
-        _write_codes(xml, children, None, code_notes)
-        xml.endElement("Codes")
-        xml.endElement("CodeBook")
+        xml.write("<CodeBook><Codes>")
+        for text in _codes_text(children, None, code_notes):
+            xml.write(text)
+        xml.write("</Codes></CodeBook>")
     _write_cases(xml, documents)
-    if documents.exists():
-        xml.startElement("Sources", {})
-        for document in documents.only("public_id", "title", "created_at").iterator(chunk_size=200):
-            _write_source(xml, document, codings.filter(document=document), memos)
-        xml.endElement("Sources")
+    _write_sources(xml, documents, codings, memos, user_guids)
     _write_notes(xml, memos)
     if project.description:
-        _text_element(xml, "Description", project.description)
-    general = memos.filter(coding__isnull=True, document__isnull=True, code__isnull=True)
-    _note_refs(xml, general.order_by("created_at", "id").values_list("public_id", flat=True).iterator())
-    xml.endElement("Project")
-    xml.endDocument()
+        xml.write(_text_element_text("Description", project.description))
+    xml.write(_note_ref_text(general_refs.iterator()))
+    xml.write("</Project>")
+    xml.flush()
 
 
-def _write_cases(xml: XMLGenerator, documents) -> None:
+def _write_cases(xml: _ChunkWriter, documents) -> None:
     """One case per interviewed organization, holding its documents."""
     rows = (
         documents.filter(interview__isnull=False)
@@ -233,21 +308,20 @@ def _write_cases(xml: XMLGenerator, documents) -> None:
         .values_list("interview__organization__public_id", "interview__organization__name", "public_id")
     )
     current = None
-    for organization_guid, organization_name, document_guid in rows.iterator(chunk_size=500):
+    for organization_guid, organization_name, document_guid in rows.iterator(chunk_size=2000):
         if current is None:
-            xml.startElement("Cases", {})
+            xml.write("<Cases>")
         if organization_guid != current:
             if current is not None:
-                xml.endElement("Case")
-            xml.startElement("Case", {"guid": str(organization_guid), "name": organization_name})
+                xml.write("</Case>")
+            xml.write(_start("Case", {"guid": str(organization_guid), "name": organization_name}))
             current = organization_guid
-        _empty_element(xml, "SourceRef", {"targetGUID": str(document_guid)})
+        xml.write(f'<SourceRef targetGUID="{document_guid}"/>')
     if current is not None:
-        xml.endElement("Case")
-        xml.endElement("Cases")
+        xml.write("</Case></Cases>")
 
 
-def _write_notes(xml: XMLGenerator, memos) -> None:
+def _write_notes(xml: _ChunkWriter, memos) -> None:
     """Memos as REFI notes (text sources with their text inline)."""
     rows = memos.order_by("created_at", "id").values_list(
         "public_id", "text", "author__username", "created_at"
@@ -255,7 +329,7 @@ def _write_notes(xml: XMLGenerator, memos) -> None:
     started = False
     for public_id, text, username, created_at in rows.iterator(chunk_size=500):
         if not started:
-            xml.startElement("Notes", {})
+            xml.write("<Notes>")
             started = True
         attributes = {
             "guid": str(public_id),
@@ -263,56 +337,101 @@ def _write_notes(xml: XMLGenerator, memos) -> None:
             "creatingUser": user_guid(username),
             "creationDateTime": _timestamp(created_at),
         }
-        xml.startElement("Note", attributes)
-        _text_element(xml, "PlainTextContent", text)
-        xml.endElement("Note")
+        xml.write(_start("Note", attributes))
+        xml.write(_text_element_text("PlainTextContent", text))
+        xml.write("</Note>")
     if started:
-        xml.endElement("Notes")
+        xml.write("</Notes>")
 
 
-def _write_source(xml: XMLGenerator, document: Document, codings, memos) -> None:
-    guid = str(document.public_id)
-    xml.startElement(
-        "TextSource",
-        {
-            "guid": guid,
-            "name": document.title,
-            "plainTextPath": f"internal://{guid}.txt",
-            "creationDateTime": _timestamp(document.created_at),
-        },
-    )
-    coding_notes: dict[int, list] = defaultdict(list)
-    for coding_guid, memo_guid in (
-        memos.filter(coding__document=document)
-        .order_by("created_at", "id")
-        .values_list("coding__public_id", "public_id")
-    ):
-        coding_notes[coding_guid].append(memo_guid)
-    rows = codings.order_by("start_offset", "end_offset", "id").values_list(
-        "public_id", "start_offset", "end_offset", "created_at", "coder__username", "code__public_id"
-    )
-    for public_id, start, end, created_at, username, code_guid in rows.iterator(chunk_size=2000):
-        coder = user_guid(username)
-        when = _timestamp(created_at)
-        xml.startElement(
-            "PlainTextSelection",
-            {
-                "guid": str(public_id),
-                "startPosition": str(start),
-                "endPosition": str(end),
-                "creatingUser": coder,
-                "creationDateTime": when,
-            },
+def _write_sources(xml: _ChunkWriter, documents, codings, memos, user_guids: dict[int, str]) -> None:
+    """Every document with its codings and memos; one query per DOCUMENTS_PER_QUERY documents for
+    each of codings, coding memos and document memos."""
+    code_guids = {}
+    started = False
+    rows = documents.values_list("id", "public_id", "title", "created_at")
+    for batch in _batches(rows.iterator(chunk_size=DOCUMENTS_PER_QUERY), DOCUMENTS_PER_QUERY):
+        if not started:
+            xml.write("<Sources>")
+            started = True
+        ids = [row[0] for row in batch]
+        by_document: dict[int, list] = defaultdict(list)
+        selection_rows = (
+            codings.filter(document_id__in=ids)
+            .order_by("document_id", "start_offset", "end_offset", "id")
+            .values_list(
+                "document_id", "public_id", "start_offset", "end_offset", "created_at", "coder_id", "code_id"
+            )
         )
-        coding_guid = str(uuid.uuid5(public_id, "coding"))
-        xml.startElement("Coding", {"guid": coding_guid, "creatingUser": coder, "creationDateTime": when})
-        _empty_element(xml, "CodeRef", {"targetGUID": str(code_guid)})
-        xml.endElement("Coding")
-        _note_refs(xml, coding_notes.get(public_id, []))
-        xml.endElement("PlainTextSelection")
-    document_memos = memos.filter(document=document, coding__isnull=True).order_by("created_at", "id")
-    _note_refs(xml, document_memos.values_list("public_id", flat=True))
-    xml.endElement("TextSource")
+        for row in selection_rows:
+            by_document[row[0]].append(row)
+        coding_notes: dict = defaultdict(list)
+        for coding_public_id, memo_guid in (
+            memos.filter(coding__document_id__in=ids)
+            .order_by("created_at", "id")
+            .values_list("coding__public_id", "public_id")
+        ):
+            coding_notes[coding_public_id].append(memo_guid)
+        document_notes: dict[int, list] = defaultdict(list)
+        for document_id, memo_guid in (
+            memos.filter(document_id__in=ids, coding__isnull=True)
+            .order_by("created_at", "id")
+            .values_list("document_id", "public_id")
+        ):
+            document_notes[document_id].append(memo_guid)
+        missing = {row[6] for rows_ in by_document.values() for row in rows_} - code_guids.keys()
+        if missing:
+            code_guids.update(Code.objects.filter(pk__in=missing).values_list("pk", "public_id"))
+        for document_id, public_id, title, created_at in batch:
+            _write_source(
+                xml,
+                (public_id, title, created_at),
+                by_document.get(document_id, []),
+                coding_notes,
+                document_notes.get(document_id, []),
+                user_guids,
+                code_guids,
+            )
+    if started:
+        xml.write("</Sources>")
+
+
+def _batches(rows, size: int) -> Iterator[list]:
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _write_source(
+    xml: _ChunkWriter, document, selections, coding_notes, document_refs, users, code_guids
+) -> None:
+    public_id, title, created_at = document
+    guid = str(public_id)
+    attributes = {
+        "guid": guid,
+        "name": title,
+        "plainTextPath": f"internal://{guid}.txt",
+        "creationDateTime": _timestamp(created_at),
+    }
+    if not selections and not document_refs:
+        xml.write(_start("TextSource", attributes, empty=True))
+        return
+    parts = [_start("TextSource", attributes)]
+    for _document_id, coding_public_id, start, end, coded_at, coder_id, code_id in selections:
+        who = f'creatingUser="{users[coder_id]}" creationDateTime="{coded_at.isoformat(timespec="seconds")}"'
+        parts.append(
+            f'<PlainTextSelection guid="{coding_public_id}" startPosition="{start}" '
+            f'endPosition="{end}" {who}>'
+            f'<Coding guid="{coding_guid(coding_public_id)}" {who}>'
+            f'<CodeRef targetGUID="{code_guids[code_id]}"/></Coding>'
+        )
+        refs = coding_notes.get(coding_public_id)
+        if refs:
+            parts.append(_note_ref_text(refs))
+        parts.append("</PlainTextSelection>")
+    parts.append(_note_ref_text(document_refs))
+    parts.append("</TextSource>")
+    xml.write("".join(parts))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,16 +6,16 @@ here loops over codings in Python.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from healthywork.partners.models import Family, Level, Sector
-from healthywork.scan.models import Code, Coding, Project
+from healthywork.scan.models import Code, Coding, Document, Project, RoundStatus
 
 # What one segment row holds: read with `values()`, so a document's text is never loaded.
 SEGMENT_VALUES = {
@@ -73,8 +73,19 @@ def descendant_ids(project: Project, code_ids: Iterable[int]) -> set[int]:
 
 
 def visible_codings(user: Any, project: Project) -> QuerySet:
-    """The project's codings this person may see (blind rounds respected)."""
-    return Coding.objects.visible_to(user).filter(document__project=project)
+    """The project's codings this person may see (blind rounds respected).
+
+    The same rows as `Coding.objects.visible_to(user).filter(document__project=project)`, written so
+    the database plans it well: the project's visibility is checked once, and the blind-round
+    exclusion (other coders' codings on documents of an open round in which this person codes) is
+    added only when this person codes in an open round of this project."""
+    if not Project.objects.visible_to(user).filter(pk=project.pk).exists():
+        return Coding.objects.none()
+    codings = Coding.objects.filter(document__project=project)
+    blind = Document.objects.filter(project=project, rounds__status=RoundStatus.OPEN, rounds__coders=user)
+    if blind.exists():
+        codings = codings.exclude(Q(document__in=blind.values("pk")) & ~Q(coder=user))
+    return codings
 
 
 def filter_codings(codings: QuerySet, chosen: SegmentFilter) -> QuerySet:
@@ -94,8 +105,8 @@ def filter_codings(codings: QuerySet, chosen: SegmentFilter) -> QuerySet:
     return codings
 
 
-def segments(user: Any, project: Project, chosen: SegmentFilter) -> QuerySet:
-    """The segments the filter selects, as dictionaries (see SEGMENT_VALUES), by organization."""
+def selected_codings(user: Any, project: Project, chosen: SegmentFilter) -> QuerySet:
+    """The visible codings the filter selects (a Coding queryset, unordered)."""
     codings = filter_codings(visible_codings(user, project), chosen)
     if chosen.code is not None:
         if chosen.include_children:
@@ -112,11 +123,122 @@ def segments(user: Any, project: Project, chosen: SegmentFilter) -> QuerySet:
         if chosen.is_same_coder:
             others = others.filter(coder=OuterRef("coder"))
         codings = codings.filter(Exists(others))
+    return codings.order_by()
+
+
+SEGMENT_ORDER = (f"{ORGANIZATION}__name", "document__title", "start_offset", "id")
+
+
+def as_segment_rows(codings: QuerySet) -> QuerySet:
+    """Codings as segment dictionaries (see SEGMENT_VALUES), without an order."""
     own = [name for name, path in SEGMENT_VALUES.items() if name == path]
     related = {name: F(path) for name, path in SEGMENT_VALUES.items() if name != path}
-    return codings.values(*own, **related).order_by(
-        f"{ORGANIZATION}__name", "document__title", "start_offset", "id"
-    )
+    return codings.values(*own, **related).order_by()
+
+
+def segments(user: Any, project: Project, chosen: SegmentFilter) -> QuerySet:
+    """The segments the filter selects, as dictionaries (see SEGMENT_VALUES), by organization."""
+    return as_segment_rows(selected_codings(user, project, chosen)).order_by(*SEGMENT_ORDER)
+
+
+class OrderedSegments(Sequence):
+    """The selected segments in the order of `segments()` (organization name, document title,
+    start, id), read a slice at a time without sorting every segment in the database.
+
+    A frequent code has tens of thousands of segments; sorting them all by organization name to
+    show 25 costs a join and a sort of every row, and counting them another pass. Instead: one
+    GROUP BY gives the number of segments per document (and so the total), one query the
+    project's documents in (organization name, title) order; a slice then reads only the
+    documents it covers, each ordered by (start, id) in the database. Documents that share an
+    organization name and a title are read together, so the order is exactly `segments()`'s.
+    Paginator takes it as it takes a queryset (`count()` and slicing)."""
+
+    def __init__(self, codings: QuerySet, project: Project):
+        self.codings = codings
+        self.project = project
+        self._groups: list[tuple[list[int], int]] | None = None  # ([document ids], segments)
+
+    def groups(self) -> list[tuple[list[int], int]]:
+        if self._groups is None:
+            per_document = dict(
+                self.codings.order_by().values_list("document_id").annotate(total=Count("id")).order_by()
+            )
+            documents = (
+                Document.objects.filter(project=self.project)
+                .order_by("interview__organization__name", "title")
+                .values_list("id", "interview__organization__name", "title")
+            )
+            groups: list[tuple[list[int], int]] = []
+            last_key = None
+            for document_id, organization_name, title in documents.iterator(chunk_size=5000):
+                total = per_document.get(document_id)
+                if not total:
+                    continue
+                key = (organization_name, title)
+                if groups and key == last_key:
+                    groups[-1][0].append(document_id)
+                    groups[-1] = (groups[-1][0], groups[-1][1] + total)
+                else:
+                    groups.append(([document_id], total))
+                last_key = key
+            self._groups = groups
+        return self._groups
+
+    def count(self) -> int:
+        return sum(total for _ids, total in self.groups())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, step = index.indices(self.count())
+        if step != 1:
+            raise ValueError("OrderedSegments takes plain slices.")
+        rows: list[dict[str, Any]] = []
+        position = 0
+        for ids, total in self.groups():
+            if position >= stop:
+                break
+            if position + total > start:
+                first = max(start - position, 0)
+                last = min(stop - position, total)
+                chosen = (
+                    self.codings.filter(document_id__in=ids)
+                    if len(ids) > 1
+                    else self.codings.filter(document_id=ids[0])
+                )
+                rows += as_segment_rows(chosen).order_by("start_offset", "id")[first:last]
+            position += total
+        return rows
+
+    def iterate(self, fields: list[str], rows_per_query: int = 5000) -> Iterator[tuple]:
+        """Every segment in order, as tuples of `fields` (names of SEGMENT_VALUES), reading the
+        documents of about `rows_per_query` segments per query."""
+        batch: list[list[int]] = []
+        size = 0
+        for ids, total in self.groups():
+            batch.append(ids)
+            size += total
+            if size >= rows_per_query:
+                yield from self._read(batch, fields)
+                batch, size = [], 0
+        if batch:
+            yield from self._read(batch, fields)
+
+    def _read(self, batch: list[list[int]], fields: list[str]) -> Iterator[tuple]:
+        group_of = {document_id: index for index, ids in enumerate(batch) for document_id in ids}
+        paths = [SEGMENT_VALUES[name] for name in fields]
+        rows = self.codings.filter(document_id__in=list(group_of)).values_list(
+            "document_id", "start_offset", "id", *paths
+        )
+        ordered = sorted(rows, key=lambda row: (group_of[row[0]], row[1], row[2]))
+        for row in ordered:
+            yield row[3:]
 
 
 def by_codebook_order(rows: QuerySet, project: Project) -> QuerySet:
@@ -141,11 +263,20 @@ def coder_label(row: dict[str, Any]) -> str:
     return full_name or row["coder_username"]
 
 
+def labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The family and level labels in the active language (translating each once)."""
+    return (
+        {key: str(label) for key, label in FAMILY_LABELS.items()},
+        {key: str(label) for key, label in LEVEL_LABELS.items()},
+    )
+
+
 def describe(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Rows with their labels added: family and level names, the coder, the interview date."""
+    families, levels = labels()
     for row in rows:
-        row["family_label"] = str(FAMILY_LABELS.get(row["sector_family"], row["sector_family"] or ""))
-        row["level_label"] = str(LEVEL_LABELS.get(row["organization_level"], row["organization_level"] or ""))
+        row["family_label"] = families.get(row["sector_family"], row["sector_family"] or "")
+        row["level_label"] = levels.get(row["organization_level"], row["organization_level"] or "")
         row["coder_label"] = coder_label(row)
         row["interview_date"] = row["interview_at"].date() if row["interview_at"] else None
         yield row

@@ -1,7 +1,9 @@
 """Retrieval of coded segments and their exports, the code-by-sector and co-occurrence matrices,
 and the page that turns a quote into an initiative of the catalog."""
 
+import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -66,14 +68,15 @@ def segments(request: HttpRequest, public_id) -> HttpResponse:
             return HttpResponseBadRequest(_form_errors(form), content_type="text/plain; charset=utf-8")
         return render(request, "scan/analysis_segments.html", {"project": project, "form": form}, status=400)
     chosen = form.to_filter()
-    rows = retrieval.segments(request.user, project, chosen)
+    codings = retrieval.selected_codings(request.user, project, chosen)
     if fmt:
-        return _export_segments(project, chosen, rows, fmt)
+        return _export_segments(project, chosen, codings, fmt)
+    ordered = retrieval.OrderedSegments(codings, project)
     context = {
         "project": project,
         "form": form,
         "has_selection": form.has_selection(),
-        "page": paginate(request, rows) if form.has_selection() else None,
+        "page": paginate(request, ordered) if form.has_selection() else None,
         "export_formats": SEGMENT_FORMATS,
         "can_link": request.user.can("catalog.edit"),
     }
@@ -119,8 +122,30 @@ def _segment_headers() -> list[str]:
     return [labels[label] for _key, label in SEGMENT_HEADERS]
 
 
-def _export_segments(project: Project, chosen, rows, fmt: str) -> HttpResponse:
+CSV_FIELDS = [
+    "code_name",
+    "snippet",
+    "document_title",
+    "organization_name",
+    "sector_name",
+    "sector_family",
+    "organization_level",
+    "interview_at",
+    "is_consensus",
+    "coder_username",
+    "coder_first_name",
+    "coder_last_name",
+    "start_offset",
+    "end_offset",
+    "public_id",
+]
+
+
+def _export_segments(project: Project, chosen, codings, fmt: str) -> HttpResponse:
     name = slugify(chosen.code.name if chosen.code else project.name) or "segments"
+    if fmt == "csv":
+        return _segments_csv(retrieval.OrderedSegments(codings, project), f"segments-{name}.csv")
+    rows = retrieval.as_segment_rows(codings).order_by(*retrieval.SEGMENT_ORDER)
     if fmt == "docx":
         ordered = retrieval.by_codebook_order(rows, project)
         content = _segments_docx(project, retrieval.describe(ordered.iterator()))
@@ -131,6 +156,56 @@ def _export_segments(project: Project, chosen, rows, fmt: str) -> HttpResponse:
     )
     content, content_type = tabular.export_bytes(fmt, _segment_headers(), table)
     return _download(content, content_type, f"segments-{name}.{fmt}")
+
+
+class _Echo:
+    """A file-like object whose write() hands the text back (for csv.writer in a stream)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _segments_csv(ordered: retrieval.OrderedSegments, filename: str) -> HttpResponse:
+    """The CSV export: the same cells as `tabular.write_csv` writes (labels, formula
+    neutralisation, a byte-order mark), built from tuples read in order a few thousand at a time.
+
+    `lines()` yields the file piece by piece, ready for a StreamingHttpResponse; the response is
+    still a plain one because the segment tests (and API clients) read `response.content`."""
+    neutralise = tabular.neutralise
+    families, levels = retrieval.labels()  # translated once, not once per row
+    consensus = _("consensus")
+
+    def cells(row: tuple) -> list[Any]:
+        (code, quote, title, organization, sector, family, level, when, is_consensus) = row[:9]
+        (username, first_name, last_name, start, end, public_id) = row[9:]
+        coder = consensus if is_consensus else (f"{first_name} {last_name}".strip() or username)
+        return [
+            neutralise(code),
+            neutralise(quote),
+            neutralise(title),
+            "" if organization is None else neutralise(organization),
+            "" if sector is None else neutralise(sector),
+            neutralise(str(families.get(family, family or ""))),
+            neutralise(str(levels.get(level, level or ""))),
+            "" if when is None else when.date(),
+            neutralise(coder),
+            start,
+            end,
+            str(public_id),
+        ]
+
+    def lines() -> Iterator[str]:
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(_segment_headers())
+        chunk: list[str] = []
+        for row in ordered.iterate(CSV_FIELDS):
+            chunk.append(writer.writerow(cells(row)))
+            if len(chunk) >= 500:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
+
+    return _download("".join(lines()).encode("utf-8"), "text/csv; charset=utf-8", filename)
 
 
 def _attribution(row: dict[str, Any]) -> str:

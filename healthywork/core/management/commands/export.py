@@ -55,14 +55,22 @@ class Command(BaseCommand):
 
     An app takes part by defining `EXPORTERS = {"kind": export}` in its `interchange` module,
     where `export(fmt, filters)` returns the file's bytes and raises ValueError (with a message
-    for a person) for a filter it cannot apply.
+    for a person) for a filter it cannot apply. An exporter may declare `export.arguments`, a
+    list of (name, help) for positional values it needs after the kind (passed after the
+    filters: `export(fmt, filters, *values)`), and `export.formats`, the formats it writes
+    (default: CSV, XLSX and JSON).
     """
 
     help = "Export records (for example organizations) as CSV, XLSX or JSON."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("kind", help="What to export, for example: organizations.")
-        parser.add_argument("--format", dest="fmt", choices=list(tabular.EXPORT_FORMATS), default="csv")
+        parser.add_argument(
+            "values", nargs="*", metavar="VALUE", help="What some kinds need, for example the team of plan."
+        )
+        parser.add_argument(
+            "--format", dest="fmt", default="csv", help="csv, xlsx or json; some kinds write others (plan: ics)."
+        )
         parser.add_argument("--out", help="File to write (default: standard output).")
         parser.add_argument(
             "--filter",
@@ -74,15 +82,30 @@ class Command(BaseCommand):
             "(for organizations: q, sector, family, level, state). Repeatable.",
         )
 
-    def handle(self, *args, kind: str, fmt: str, out: str | None, filters: list[str], **options):
+    def handle(
+        self, *args, kind: str, values: list[str], fmt: str, out: str | None, filters: list[str], **options
+    ):
         export = find_kind("EXPORTERS", kind)
+        formats = list(getattr(export, "formats", tabular.EXPORT_FORMATS))
+        if fmt not in formats:
+            raise CommandError(
+                _("Unknown format “%(format)s” for %(kind)s. Valid formats: %(valid)s.")
+                % {"format": fmt, "kind": kind, "valid": ", ".join(formats)}
+            )
+        arguments = list(getattr(export, "arguments", []))
+        if len(values) != len(arguments):
+            usage = " ".join([kind, *(name.upper() for name, _help in arguments)])
+            raise CommandError(
+                _("Usage: healthywork export %(usage)s [--format FORMAT] [--out FILE].") % {"usage": usage}
+                + "".join(f" {name.upper()}: {text}" for name, text in arguments)
+            )
         buffer = getattr(self.stdout, "buffer", None)
         if out is None and fmt == "xlsx" and (buffer is None or self.stdout.isatty()):
             raise CommandError(
                 _("XLSX is a binary format: give --out FILE, or redirect the output to a file.")
             )
         try:
-            content = export(fmt, parse_filters(filters))
+            content = export(fmt, parse_filters(filters), *values)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if out is not None:
