@@ -69,7 +69,10 @@ class Command(BaseCommand):
             "values", nargs="*", metavar="VALUE", help="What some kinds need, for example the team of plan."
         )
         parser.add_argument(
-            "--format", dest="fmt", default="csv", help="csv, xlsx or json; some kinds write others (plan: ics)."
+            "--format",
+            dest="fmt",
+            default="csv",
+            help="csv, xlsx or json; some kinds write others (plan: ics).",
         )
         parser.add_argument("--out", help="File to write (default: standard output).")
         parser.add_argument(
