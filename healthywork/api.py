@@ -10,6 +10,7 @@ from healthywork.accounts.api import router as accounts_router
 from healthywork.catalog.api import router as catalog_router
 from healthywork.network.api import router as network_router
 from healthywork.partners.api import router as partners_router
+from healthywork.planning.api import router as planning_router
 from healthywork.scan.api import router as scan_router
 
 api = NinjaAPI(
@@ -44,3 +45,4 @@ api.add_router("/", partners_router)
 api.add_router("/", catalog_router)
 api.add_router("/", scan_router)
 api.add_router("/", network_router)
+api.add_router("/", planning_router)
