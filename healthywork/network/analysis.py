@@ -14,10 +14,11 @@ formula, its source and our choices are in docs/network-metrics.md; the short ve
 
 import math
 import random
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
+from operator import attrgetter, ne
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,15 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.sparse.linalg import eigsh
 
 from healthywork.network.graph import Edge, Node
+
+try:  # the C counter behind collections.Counter, on a plain dict (what Counter itself falls back to)
+    from _collections import _count_elements
+except ImportError:  # pragma: no cover - other Pythons
+
+    def _count_elements(mapping: dict, iterable: Iterable) -> None:
+        for element in iterable:
+            mapping[element] = mapping.get(element, 0) + 1
+
 
 HEALTH = "health"
 LABOR = "labor"
@@ -37,6 +47,7 @@ VALUE_ITEMS = ("value_power", "value_involvement", "value_resources")
 RATING_MAX = 4
 BRANDES_CELLS = 640_000  # node × source cells per block of breadth-first searches (≈ 5 MB each)
 SPARSE_PRODUCT_ADVANTAGE = 4  # a sparse × sparse product does about this much more work per entry
+SAMPLED_SOURCES = 1000  # k above the exactness threshold (never more than the threshold itself)
 DENSE_EIGEN = 500  # up to this many nodes the eigenvector comes from a dense solver
 CLOSENESS_CHUNK = 256  # BFS sources per scipy call: bounds memory at chunk × n distances
 
@@ -89,42 +100,41 @@ class NetworkMetrics:
 class _Views:
     ids: list[Hashable]  # position -> node id
     index: dict[Hashable, int]
-    pairs: set[tuple[int, int]]  # undirected ties, (i, j) with i < j
-    arcs: set[tuple[int, int]]
-    directed_arcs: set[tuple[int, int]]  # arcs given by directed edges
-    neighbours: list[set[int]]
+    pairs: np.ndarray  # undirected ties, rows (i, j) with i < j, sorted
+    arcs: np.ndarray  # arcs as sorted unique keys source · n + target
+    directed_arcs: np.ndarray  # the arcs given by directed edges, likewise
 
 
-def _views(nodes: Mapping[Hashable, Node], edges: Iterable[Edge]) -> _Views:
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct values (np.unique, without its slower hash path in numpy 2.4)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+
+
+def _views(nodes: Mapping[Hashable, Node], edges: list[Edge]) -> _Views:
     ids = list(nodes)
+    n = len(ids)
     index = {node_id: position for position, node_id in enumerate(ids)}
-    pairs: set[tuple[int, int]] = set()
-    arcs: set[tuple[int, int]] = set()
-    directed_arcs: set[tuple[int, int]] = set()
-    for edge in edges:
-        if edge.level == 0:  # "no interaction" on the Levels of Collaboration scale is not a tie
-            continue
-        source, target = index.get(edge.source), index.get(edge.target)
-        if source is None or target is None or source == target:
-            continue
-        pairs.add((source, target) if source < target else (target, source))
-        arcs.add((source, target))
-        if edge.is_directed:
-            directed_arcs.add((source, target))
-        else:
-            arcs.add((target, source))
-    neighbours: list[set[int]] = [set() for _ in ids]
-    for a, b in pairs:
-        neighbours[a].add(b)
-        neighbours[b].add(a)
-    return _Views(ids, index, pairs, arcs, directed_arcs, neighbours)
+    # one pass in C per field (map and attrgetter), then numpy
+    source = np.fromiter(map(index.get, map(attrgetter("source"), edges), repeat(-1)), np.int64, len(edges))
+    target = np.fromiter(map(index.get, map(attrgetter("target"), edges), repeat(-1)), np.int64, len(edges))
+    is_tie = np.fromiter(map(ne, map(attrgetter("level"), edges), repeat(0)), bool, len(edges))
+    # "no interaction" (level 0) on the Levels of Collaboration scale is not a tie
+    kept = is_tie & (source >= 0) & (target >= 0) & (source != target)
+    is_directed = np.fromiter(map(attrgetter("is_directed"), edges), bool, len(edges))[kept]
+    source, target = source[kept], target[kept]
+    pair_keys = _distinct(np.minimum(source, target) * n + np.maximum(source, target))
+    pairs = np.stack([pair_keys // n, pair_keys % n], axis=1) if n else np.zeros((0, 2), dtype=np.int64)
+    forward = source * n + target
+    arcs = _distinct(np.concatenate([forward, (target * n + source)[~is_directed]]))
+    return _Views(ids, index, pairs, arcs, _distinct(forward[is_directed]))
 
 
 def _matrix(views: _Views) -> csr_array:
     n = len(views.ids)
-    if not views.pairs:
+    if not len(views.pairs):
         return csr_array((n, n), dtype=np.int8)
-    rows, cols = np.array(sorted(views.pairs), dtype=np.int64).T
+    rows, cols = views.pairs.T
     data = np.ones(2 * len(rows), dtype=np.int8)
     matrix = csr_array((data, (np.concatenate([rows, cols]), np.concatenate([cols, rows]))), shape=(n, n))
     matrix.sort_indices()
@@ -153,13 +163,14 @@ def degree_centralization(degrees: list[int]) -> float | None:
     return sum(top - degree for degree in degrees) / ((n - 1) * (n - 2))
 
 
-def reciprocity(arcs: set[tuple[int, int]], directed_arcs: set[tuple[int, int]]) -> float | None:
+def reciprocity(arcs: np.ndarray, directed_arcs: np.ndarray, n: int) -> float | None:
     """Share of the arcs given by directed edges whose reverse arc exists (from any edge); None
-    when no edge is directed (an undirected tie is mutual by definition and is not counted)."""
-    if not directed_arcs:
+    when no edge is directed (an undirected tie is mutual by definition and is not counted). Arcs
+    are keys source · n + target."""
+    if not len(directed_arcs):
         return None
-    mutual = sum(1 for source, target in directed_arcs if (target, source) in arcs)
-    return mutual / len(directed_arcs)
+    reverse = (directed_arcs % n) * n + directed_arcs // n
+    return int(np.isin(reverse, arcs, assume_unique=True).sum()) / len(directed_arcs)
 
 
 def ei_index(external: int, internal: int) -> float | None:
@@ -287,8 +298,8 @@ def path_measures(
     Brokerage: Σ over health h and labor l of σ_hl(v)/σ_hl, i.e. δ_h(v) with the labor
     organizations as targets, from every health organization (never sampled).
 
-    Above `sample_above` nodes, k = sample_above sources are drawn as networkx draws them
-    (random.Random(seed).sample); betweenness is rescaled as networkx 3.6 does (1/((k − 1)(n − 2))
+    Above `sample_above` nodes, k = min(sample_above, SAMPLED_SOURCES) sources are drawn as networkx
+    draws them (random.Random(seed).sample); betweenness is rescaled as networkx 3.6 does (1/((k − 1)(n − 2))
     for a sampled node, 1/(k(n − 2)) otherwise; Brandes & Pich 2007), and a node's mean distance
     is estimated from the sampled sources in its component (Eppstein & Wang 2004), r being known
     exactly from the components. A node whose component holds no other sampled source gets its
@@ -300,7 +311,7 @@ def path_measures(
     if n <= 2:
         return PathMeasures(np.zeros(n), closeness(matrix), None, brokerage)
     exact = n <= sample_above
-    k = n if exact else sample_above
+    k = n if exact else min(sample_above, SAMPLED_SOURCES)
     sampled = np.zeros(n, dtype=bool)
     sampled[list(range(n)) if exact else random.Random(seed).sample(range(n), k)] = True
     searched = sampled | health if with_brokers else sampled
@@ -319,7 +330,9 @@ def path_measures(
         for wanted, weight in ((sampled[block], 1), (health[block] if with_brokers else None, target_weight)):
             if wanted is None or not wanted.any():
                 continue
-            these_sigma, these_depth = (sigma, depth) if wanted.all() else (sigma[:, wanted], depth[:, wanted])
+            these_sigma, these_depth = (
+                (sigma, depth) if wanted.all() else (sigma[:, wanted], depth[:, wanted])
+            )
             delta = _dependencies(adjacency, these_sigma, these_depth, deepest, weight)
             if weight is target_weight:
                 brokerage += delta.sum(axis=1, dtype=np.float64)
@@ -360,15 +373,21 @@ def eigenvector(matrix: csr_array, notes: list[str]) -> np.ndarray | None:
     except Exception as error:  # ARPACK convergence
         notes.append(f"eigenvector centrality could not be computed: {error}")
         return None
+    labels = connected_components(matrix, directed=False)[1]
+    if (np.bincount(labels) > 1).sum() > 1:  # isolates have 0 anyway
+        notes.append(
+            "the network has several components with ties: eigenvector centrality is (nearly) 0 "
+            "outside the component with the largest eigenvalue, so compare it only within one component"
+        )
     return vector / (np.sign(vector.sum()) * np.linalg.norm(vector))
 
 
 # Louvain communities: networkx's algorithm, on plain lists -----------------------------------
 
 
-def _modularity(adjacency: list[dict[int, float]], degrees: list, communities: list[list[int]], resolution):
-    """Newman's modularity Σ_c L_c/m − γ (d_c / 2m)², computed as networkx `modularity` does (the
-    same floating-point operations in the same order)."""
+def _modularity(adjacency: list[dict[int, float]], degrees: list, communities: list[list[int]]) -> float:
+    """Newman's modularity Σ_c L_c/m − (d_c / 2m)², computed as networkx `modularity` does at
+    resolution 1 (the same floating-point operations in the same order)."""
     degree_sum = sum(degrees)
     m, norm = degree_sum / 2, 1 / degree_sum**2
     contributions = []
@@ -381,11 +400,11 @@ def _modularity(adjacency: list[dict[int, float]], degrees: list, communities: l
                 elif neighbour in inside:
                     internal += weight
         degree = sum(degrees[node] for node in members)
-        contributions.append(internal / 2 / m - resolution * degree * degree * norm)
+        contributions.append(internal / 2 / m - degree * degree * norm)
     return sum(contributions)
 
 
-def _local_moves(adjacency, degrees, m, resolution, rng, unit_neighbours=None) -> tuple[list[int], bool]:
+def _local_moves(adjacency, degrees, m, rng, unit_neighbours=None) -> tuple[list[int], bool]:
     """Louvain's first phase, exactly as networkx `_one_level` (undirected): nodes in a shuffled
     order, each moved to the neighbouring community of largest modularity gain (the first such in
     the order its neighbours list them), until a pass moves none. `unit_neighbours` (lists of
@@ -406,7 +425,8 @@ def _local_moves(adjacency, degrees, m, resolution, rng, unit_neighbours=None) -
             best_gain, best = 0, community[u]
             here = best
             if unit_neighbours is not None:
-                weights = Counter(map(community_of, unit_neighbours[u]))
+                weights: dict[int, float] = {}
+                _count_elements(weights, map(community_of, unit_neighbours[u]))
             else:
                 weights = {}
                 for v, w in weighted[u].items():
@@ -416,9 +436,10 @@ def _local_moves(adjacency, degrees, m, resolution, rng, unit_neighbours=None) -
                 weights[here] = 0.0
             degree = degrees[u]
             totals[here] -= degree
-            remove_cost = -weights[here] / m + resolution * (totals[here] * degree) / two_m_squared
+            # networkx multiplies by the resolution, 1 here: the same numbers without that product
+            remove_cost = -weights[here] / m + (totals[here] * degree) / two_m_squared
             for c, w in weights.items():
-                gain = remove_cost + w / m - resolution * (totals[c] * degree) / two_m_squared
+                gain = remove_cost + w / m - (totals[c] * degree) / two_m_squared
                 if gain > best_gain:
                     best_gain, best = gain, c
             totals[best] += degree
@@ -448,9 +469,7 @@ def _aggregate(adjacency: list[dict[int, float]], labels: list[int]) -> list[dic
     return result
 
 
-def louvain(
-    neighbours: list[list[int]], seed: int, resolution: float = 1, threshold: float = 1e-7
-) -> list[list[int]]:
+def louvain(neighbours: list[list[int]], seed: int, threshold: float = 1e-7) -> list[list[int]]:
     """Louvain communities (Blondel et al. 2008) of an unweighted graph given as sorted neighbour
     lists: the same partition as networkx `louvain_communities(G, seed=seed)` when G's nodes are
     0 … n − 1 and its adjacency lists ascending (the same random order, moves, tie-breaks and
@@ -463,9 +482,9 @@ def louvain(
     if not any(degrees):
         return [[node] for node in range(n)]
     m = sum(degrees) / 2
-    current = _modularity(adjacency, degrees, [[node] for node in range(n)], resolution)
+    current = _modularity(adjacency, degrees, [[node] for node in range(n)])
     membership = list(range(n))  # original node -> node of the current level
-    community, _improvement = _local_moves(adjacency, degrees, m, resolution, rng, neighbours)
+    community, _improvement = _local_moves(adjacency, degrees, m, rng, neighbours)
     while True:
         renumber = {label: number for number, label in enumerate(sorted(set(community)))}
         labels = [renumber[label] for label in community]
@@ -473,13 +492,13 @@ def louvain(
         inner: list[list[int]] = [[] for _ in renumber]
         for node, label in enumerate(labels):
             inner[label].append(node)
-        new = _modularity(adjacency, degrees, inner, resolution)
+        new = _modularity(adjacency, degrees, inner)
         if new - current <= threshold:
             break
         current = new
         adjacency = _aggregate(adjacency, labels)
         degrees = [sum(row.values()) + row.get(u, 0) for u, row in enumerate(adjacency)]
-        community, improvement = _local_moves(adjacency, degrees, m, resolution, rng)
+        community, improvement = _local_moves(adjacency, degrees, m, rng)
         if not improvement:
             break
     members: dict[int, list[int]] = defaultdict(list)
@@ -568,9 +587,11 @@ def analyse(
     """Every metric of one network (see the module docstring and docs/network-metrics.md).
 
     `group_by` is "sector" (the sector slug) or "sector_family" / "family" (the sector's family);
-    it sets the groups of the E-I index and of the group matrix. Betweenness is exact up to
-    `betweenness_sample_above` nodes and estimated from that many random sources above it
-    (`seed` fixes the sample and the Louvain communities, so a result is reproducible).
+    it sets the groups of the E-I index and of the group matrix. Betweenness and closeness are
+    exact up to `betweenness_sample_above` nodes and estimated above it from k =
+    min(betweenness_sample_above, SAMPLED_SOURCES) random sources, with the error bound
+    `betweenness_error_bound(n, k)` (`seed` fixes the sample and the Louvain communities, so a
+    result is reproducible). Brokers are always exact.
     """
     if betweenness_sample_above < 2:
         raise ValueError("betweenness_sample_above must be 2 or more")
@@ -583,45 +604,36 @@ def analyse(
     families = [nodes[node_id].family or "" for node_id in ids]
     notes: list[str] = []
 
-    degrees = [len(neighbours) for neighbours in views.neighbours]
-    degree_in, degree_out = [0] * n, [0] * n
-    for source, target in views.arcs:
-        degree_out[source] += 1
-        degree_in[target] += 1
+    a, b = views.pairs[:, 0], views.pairs[:, 1]
+    degrees = np.bincount(views.pairs.ravel(), minlength=n).tolist()
+    degree_out = np.bincount(views.arcs // max(n, 1), minlength=n).tolist()
+    degree_in = np.bincount(views.arcs % max(n, 1), minlength=n).tolist()
 
     # E-I: whole network, per group, per node; and the group matrix
     group_names = sorted(set(groups))
     group_position = {group: position for position, group in enumerate(group_names)}
-    counts = [[0] * len(group_names) for _ in group_names]
-    group_external: Counter = Counter()
-    group_internal: Counter = Counter()
-    node_external, node_internal = [0] * n, [0] * n
-    health_labor = 0
-    for a, b in views.pairs:
-        ga, gb = groups[a], groups[b]
-        row, col = group_position[ga], group_position[gb]
-        counts[row][col] += 1
-        if row != col:
-            counts[col][row] += 1
-            group_external[ga] += 1
-            group_external[gb] += 1
-            node_external[a] += 1
-            node_external[b] += 1
-        else:
-            group_internal[ga] += 1
-            node_internal[a] += 1
-            node_internal[b] += 1
-        if {families[a], families[b]} == {HEALTH, LABOR}:
-            health_labor += 1
-    external = sum(node_external) // 2
+    code = np.array([group_position[group] for group in groups], dtype=np.int64)
+    size = len(group_names)
+    ga, gb = code[a], code[b]
+    ordered = np.bincount(ga * size + gb, minlength=size * size).reshape(size, size)
+    counts = (ordered + ordered.T - np.diag(np.diag(ordered))).tolist()
+    across = ga != gb
+    group_external = (
+        np.bincount(ga[across], minlength=size) + np.bincount(gb[across], minlength=size)
+    ).tolist()
+    group_internal = np.bincount(ga[~across], minlength=size).tolist()
+    node_external = (np.bincount(a[across], minlength=n) + np.bincount(b[across], minlength=n)).tolist()
+    node_internal = (np.bincount(a[~across], minlength=n) + np.bincount(b[~across], minlength=n)).tolist()
+    health = np.array([family == HEALTH for family in families], dtype=bool)
+    labor = np.array([family == LABOR for family in families], dtype=bool)
+    health_labor = int(((health[a] & labor[b]) | (labor[a] & health[b])).sum())
+    external = int(across.sum())
     internal = len(views.pairs) - external
 
     matrix = _matrix(views)
     component_count, component_labels = (
         connected_components(matrix, directed=False) if n else (0, np.zeros(0, dtype=int))
     )
-    health = np.array([family == HEALTH for family in families], dtype=bool)
-    labor = np.array([family == LABOR for family in families], dtype=bool)
     paths = path_measures(matrix, component_labels, betweenness_sample_above, seed, health, labor)
     eigenvector_values = eigenvector(matrix, notes)
     neighbours = np.split(matrix.indices, matrix.indptr[1:-1]) if n else []
@@ -652,14 +664,17 @@ def analyse(
         arcs=len(views.arcs),
         density=density(n, len(views.pairs)),
         degree_centralization=degree_centralization(degrees),
-        reciprocity=reciprocity(views.arcs, views.directed_arcs),
+        reciprocity=reciprocity(views.arcs, views.directed_arcs, n),
         ei_index=ei_index(external, internal),
         external_ties=external,
         internal_ties=internal,
-        ei_by_group={group: ei_index(group_external[group], group_internal[group]) for group in group_names},
+        ei_by_group={
+            group: ei_index(group_external[position], group_internal[position])
+            for position, group in enumerate(group_names)
+        },
         ei_counts={
-            group: {"external": group_external[group], "internal": group_internal[group]}
-            for group in group_names
+            group: {"external": group_external[position], "internal": group_internal[position]}
+            for position, group in enumerate(group_names)
         },
         components=int(component_count),
         largest_component=int(np.bincount(component_labels).max()) if n else 0,

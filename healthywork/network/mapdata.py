@@ -9,8 +9,26 @@ Positions are computed here, not in the browser, so the same graph always gives 
   with a small jitter seeded by the organization's public id. It costs milliseconds where a spring
   layout of 2,000 nodes costs seconds, and it keeps the question the map asks (who crosses sectors)
   readable.
-Positions and metrics depend only on the node and edge set, so they are cached under a hash of that
-set (Django's cache): a second visit to the same wave and filter reads them back.
+
+Metrics: degree (in, out) is always computed here, as `analysis.analyse` defines it (distinct
+tied pairs; a level-0 edge and a loop are no tie). Betweenness and eigenvector come from
+`analysis.analyse` only when the map is sized by one of them, or when the network is small enough
+(`FULL_METRICS_MAX_NODES`) that they cost little; they are then the metrics page's numbers for the
+same filter (same function, same seed).
+
+Caching (Django's cache), without building the graph on a hit:
+- `data_stamp(wave)` is a handful of aggregate queries (counts and latest changes) over every
+  record the map is built from: the wave's ties; all initiatives and their partners; the wave's
+  survey respondents and partner ratings; organizations and sectors (names, sectors); and the
+  models of apps that add ties (the collaborative's cohorts, teams and memberships). Any change to
+  those records changes the stamp, so the cached map is never stale;
+- `request_key(...)` = wave + stamp + normalised filter + size metric + language: under it sit
+  the serialized JSON bytes (answered as they are, with an ETag), and under the same key without
+  the size metric, the computed positions and metrics.
+
+The JSON is compact (see `map_data`): nodes as rows under a list of field names, sectors, kinds
+and provenances as lookup tables, and one drawn edge per pair of organizations with a bitmask of
+its kinds and provenances. Evidence is not sent; the page's ties table shows it.
 """
 
 import hashlib
@@ -18,25 +36,49 @@ import json
 import math
 import random
 from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter, eq
 
 import networkx as nx
 import numpy as np
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
 
-from healthywork.network.analysis import analyse
-from healthywork.network.graph import Edge, Network, NetworkFilter, build_network, roster_ids
-from healthywork.network.models import CollaborationLevel, Provenance, TieKind, TieStatus
-from healthywork.partners.models import Family, Level
+from healthywork.catalog.models import Initiative, InitiativePartner
+from healthywork.network.analysis import analyse, density
+from healthywork.network.graph import Network, NetworkFilter, build_network, roster_ids
+from healthywork.network.models import (
+    CollaborationLevel,
+    PartnerRating,
+    Provenance,
+    Respondent,
+    Tie,
+    TieKind,
+    TieStatus,
+    Wave,
+)
+from healthywork.partners.models import Family, Level, Organization, Sector
 
 SIZE_METRICS = ("degree", "betweenness", "eigenvector")
+PATH_METRICS = ("betweenness", "eigenvector")  # from `analysis.analyse`, computed only when needed
+FULL_METRICS_MAX_NODES = 300  # up to here every metric is computed whatever the size metric
 SPRING_LAYOUT_MAX_NODES = 300
 CACHE_SECONDS = 24 * 60 * 60
-CACHE_VERSION = "network-map:1"
+CACHE_VERSION = "network-map:2"
 SPACING = 40.0  # pixels between neighbouring organizations in a sector disc
 EDGE_TABLE_LIMIT = 1000  # rows of the ties table on the page; the tie export has them all
+# Bits of a drawn edge's flags: a one-way tie from its source to its target (arrow at the target),
+# one from its target to its source (arrow at the source), every tie of the pair is planned.
+ARROW_TO_TARGET, ARROW_TO_SOURCE, PLANNED = 1, 2, 4
+KIND_CODES = [choice.value for choice in TieKind]
+PROVENANCE_CODES = [choice.value for choice in Provenance]
+LEVEL_CODES = [choice.value for choice in Level]
 
 
 def _polygon(corners: int, *, inner: float | None = None, turn: float = -90.0) -> str:
@@ -185,28 +227,108 @@ def layout_name(network: Network) -> str:
     return "spring" if len(network.nodes) <= SPRING_LAYOUT_MAX_NODES else "sector-discs"
 
 
-def computed(network: Network) -> dict:
-    """Metrics (from `network.analysis`) and positions of the network, cached by its graph key."""
-    key = graph_key(network)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    metrics = analyse(network.nodes, network.edges)
-    per_node = {pk: metrics.per_node.get(pk, {}) for pk in network.nodes}
-    degrees = {pk: values.get("degree", 0) for pk, values in per_node.items()}
-    if layout_name(network) == "spring":
-        positions = _spring_positions(network)
-    else:
-        positions = _sector_positions(network, degrees)
-    result = {
-        "per_node": per_node,
-        "positions": positions,
-        "density": metrics.density,
-        "components": metrics.components,
-        "layout": layout_name(network),
+@dataclass
+class _EdgeArrays:
+    """The edges as numpy columns, ends as positions in a node order (-1 when not a node)."""
+
+    source: np.ndarray
+    target: np.ndarray
+    level: np.ndarray  # -1 when unknown
+    directed: np.ndarray
+
+
+def _edge_arrays(network: Network, position: dict[int, int]) -> _EdgeArrays:
+    edges, count = network.edges, len(network.edges)
+    # one pass in C per field (map and attrgetter), then numpy, as `analysis` does
+    return _EdgeArrays(
+        source=np.fromiter(map(position.get, map(attrgetter("source"), edges), repeat(-1)), np.int64, count),
+        target=np.fromiter(map(position.get, map(attrgetter("target"), edges), repeat(-1)), np.int64, count),
+        level=np.fromiter(
+            (-1 if level is None else level for level in map(attrgetter("level"), edges)), np.int64, count
+        ),
+        directed=np.fromiter(map(attrgetter("is_directed"), edges), bool, count),
+    )
+
+
+def _tied_pairs(network: Network) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Node ids, the distinct undirected tied pairs (i · n + j, i < j) and the distinct arcs
+    (source · n + target) as positions in the ids, as `analysis.analyse` counts them."""
+    ids = list(network.nodes)
+    n = len(ids)
+    columns = _edge_arrays(network, {pk: number for number, pk in enumerate(ids)})
+    kept = (
+        (columns.level != 0)
+        & (columns.source >= 0)
+        & (columns.target >= 0)
+        & (columns.source != columns.target)
+    )
+    source, target, directed = columns.source[kept], columns.target[kept], columns.directed[kept]
+    pairs = np.unique(np.minimum(source, target) * n + np.maximum(source, target))
+    arcs = np.unique(np.concatenate([source * n + target, (target * n + source)[~directed]]))
+    return ids, pairs, arcs
+
+
+def degree_measures(network: Network) -> tuple[dict[int, dict[str, int]], float | None, int]:
+    """Degree, in- and out-degree of every node (as `analysis.analyse` defines them), the density
+    and the number of components, with numpy and scipy only."""
+    ids, pairs, arcs = _tied_pairs(network)
+    n = max(len(ids), 1)
+    a, b = pairs // n, pairs % n
+    degree = np.bincount(np.concatenate([a, b]), minlength=len(ids)).tolist()
+    degree_out = np.bincount(arcs // n, minlength=len(ids)).tolist()
+    degree_in = np.bincount(arcs % n, minlength=len(ids)).tolist()
+    components = 0
+    if ids:
+        matrix = csr_array((np.ones(len(a), dtype=np.int8), (a, b)), shape=(len(ids), len(ids)))
+        components = int(connected_components(matrix, directed=False)[0])
+    per_node = {
+        pk: {"degree": degree[i], "degree_in": degree_in[i], "degree_out": degree_out[i]}
+        for i, pk in enumerate(ids)
     }
-    cache.set(key, result, CACHE_SECONDS)
-    return result
+    return per_node, density(len(ids), len(pairs)), components
+
+
+def needed_metrics(network: Network, size_metric: str = "degree") -> tuple[str, ...]:
+    """The metrics beyond degree the map computes: the one it is sized by, or all of them for a
+    small network."""
+    if len(network.nodes) <= FULL_METRICS_MAX_NODES:
+        return PATH_METRICS
+    return (size_metric,) if size_metric in PATH_METRICS else ()
+
+
+def computed(network: Network, size_metric: str = "degree", *, key: str | None = None) -> dict:
+    """Degree, positions (and betweenness/eigenvector when `needed_metrics` says so) of the
+    network, cached under `key` (by default a hash of the node and edge set)."""
+    key = key or graph_key(network)
+    found = cache.get(key)
+    changed = found is None
+    if found is None:
+        per_node, network_density, components = degree_measures(network)
+        degrees = {pk: values["degree"] for pk, values in per_node.items()}
+        if layout_name(network) == "spring":
+            positions = _spring_positions(network)
+        else:
+            positions = _sector_positions(network, degrees)
+        found = {
+            "per_node": per_node,
+            "positions": positions,
+            "density": network_density,
+            "components": components,
+            "layout": layout_name(network),
+            "metrics": (),
+        }
+    if not set(needed_metrics(network, size_metric)) <= set(found["metrics"]):
+        # One `analyse` gives both betweenness and eigenvector: keep both.
+        metrics = analyse(network.nodes, network.edges)
+        for pk, values in found["per_node"].items():
+            measured = metrics.per_node.get(pk, {})
+            values["betweenness"] = measured.get("betweenness", 0.0)
+            values["eigenvector"] = measured.get("eigenvector")
+        found["metrics"] = PATH_METRICS
+        changed = True
+    if changed:
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def drop_below_level(network: Network, min_level: int | None, roster: set[int]) -> Network:
@@ -219,60 +341,203 @@ def drop_below_level(network: Network, min_level: int | None, roster: set[int]) 
     return Network(nodes={pk: node for pk, node in network.nodes.items() if pk in kept}, edges=edges)
 
 
-def _organization_url_maker():
-    # One reverse() and a string replace: reversing 2,000 times costs more than the rest of a node.
-    marker = "00000000-0000-0000-0000-000000000000"
-    pattern = reverse("partners:organization-detail", args=[marker])
-    return lambda public_id: pattern.replace(marker, public_id)
+def _latest(queryset, field: str = "updated_at") -> list:
+    found = queryset.order_by().aggregate(count=Count("pk"), latest=Max(field))
+    return [found["count"], str(found["latest"])]
 
 
-def _edge_row(index: int, edge: Edge, public_ids: dict[int, str]) -> dict:
-    return {
-        "id": f"e{index}",
-        "source": public_ids[edge.source],
-        "target": public_ids[edge.target],
-        "kind": edge.kind,
-        "level": edge.level,
-        "directed": edge.is_directed,
-        "provenance": edge.provenance,
-        "planned": edge.status == TieStatus.PLANNED,
-        "evidence": edge.evidence,
+def _hooked_models() -> list:
+    """The models read by apps that add ties (`network_ties`): the collaborative's cohorts, teams
+    and memberships; every model of any other such app."""
+    found = []
+    for config in apps.get_app_configs():
+        if getattr(config, "network_ties", None) is None:
+            continue
+        models = list(config.get_models())
+        if config.label == "collaborative":
+            models = [model for model in models if model.__name__ in {"Cohort", "Team", "Membership"}]
+        found.extend(models)
+    return found
+
+
+def data_stamp(wave: Wave) -> str:
+    """A cheap fingerprint of every record the wave's map is built from (counts and latest
+    changes, by aggregate queries): any added, changed or removed tie, initiative, initiative
+    partner, survey respondent or rating, organization, sector or team membership changes it."""
+    parts = [
+        wave.pk,
+        str(wave.start_date),
+        str(wave.end_date),
+        _latest(Tie.objects.filter(wave=wave)),
+        _latest(Initiative.objects.all()),
+        InitiativePartner.objects.order_by().aggregate(
+            count=Count("pk"),
+            latest=Max("pk"),
+            targets=Count("pk", filter=Q(role=InitiativePartner.Role.TARGET)),
+        ),
+        _latest(Respondent.objects.filter(survey__wave=wave), "submitted_at"),
+        Respondent.objects.filter(survey__wave=wave, submitted_at__isnull=False).count(),
+        _latest(PartnerRating.objects.filter(respondent__survey__wave=wave)),
+        _latest(Organization.objects.all()),
+        list(Sector.objects.order_by("pk").values_list("pk", "slug", "name", "family")),
+    ]
+    for model in _hooked_models():
+        has_updated = any(field.name == "updated_at" for field in model._meta.concrete_fields)
+        parts.append(_latest(model.objects.all(), "updated_at" if has_updated else "pk"))
+    return hashlib.blake2b(json.dumps(parts, default=str).encode(), digest_size=16).hexdigest()
+
+
+def request_key(
+    wave: Wave,
+    network_filter: NetworkFilter,
+    min_level: int | None,
+    size_metric: str = "",
+    *,
+    stamp: str = "",
+) -> str:
+    """The cache key of one map: the wave, the data stamp, the normalised filter, the size metric
+    (empty for the computed positions and metrics, which do not depend on it) and the language."""
+    chosen = {
+        "kinds": sorted(network_filter.kinds),
+        "provenances": sorted(network_filter.provenances),
+        "sectors": sorted(network_filter.sectors),
+        "families": sorted(network_filter.families),
+        "levels": sorted(network_filter.levels),
+        "derived": network_filter.include_derived,
+        "planned": network_filter.include_planned,
+        "min_level": min_level,
     }
+    filter_hash = hashlib.blake2b(json.dumps(chosen, sort_keys=True).encode(), digest_size=12).hexdigest()
+    stamp = stamp or data_stamp(wave)
+    if not size_metric:
+        return f"{CACHE_VERSION}:computed:{wave.pk}:{stamp}:{filter_hash}"
+    return f"{CACHE_VERSION}:json:{wave.pk}:{stamp}:{filter_hash}:{size_metric}:{get_language()}"
 
 
-def map_data(network: Network) -> dict:
-    """The JSON the map draws: nodes (with metrics, position and organization page), edges,
-    legend, labels of the codes, and a summary."""
-    found = computed(network)
-    url_of = _organization_url_maker()
+def etag_of(key: str) -> str:
+    return '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
+
+
+def _organization_url_pattern() -> tuple[str, str]:
+    # One reverse() with a marker the browser replaces: reversing 2,000 times costs more than a node.
+    marker = "00000000-0000-0000-0000-000000000000"
+    return reverse("partners:organization-detail", args=[marker]), marker
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def drawn_edges(network: Network, position: dict[int, int]) -> list[list]:
+    """One drawn edge per pair of organizations: [source, target, kinds, level, flags,
+    provenances], the ends as positions in the node list, kinds and provenances as bitmasks over
+    `KIND_CODES` / `PROVENANCE_CODES`, level the highest known (None when none is known), flags
+    the ARROW_TO_TARGET / ARROW_TO_SOURCE / PLANNED bits. A pair with one-way ties in one direction
+    only is drawn from their source; otherwise from the end first in the node list."""
+    if not network.edges:
+        return []
+    edges, count = network.edges, len(network.edges)
+    kind_bit = {code: 1 << number for number, code in enumerate(KIND_CODES)}
+    provenance_bit = {code: 1 << number for number, code in enumerate(PROVENANCE_CODES)}
+    columns = _edge_arrays(network, position)
+    kinds = np.fromiter(map(kind_bit.get, map(attrgetter("kind"), edges), repeat(0)), np.int64, count)
+    provenances = np.fromiter(
+        map(provenance_bit.get, map(attrgetter("provenance"), edges), repeat(0)), np.int64, count
+    )
+    planned = np.fromiter(map(eq, map(attrgetter("status"), edges), repeat(TieStatus.PLANNED)), bool, count)
+    low = np.minimum(columns.source, columns.target)
+    high = np.maximum(columns.source, columns.target)
+    forward = columns.directed & (columns.source == low)
+    backward = columns.directed & (columns.source != low)
+    keys = low * max(len(position), 1) + high
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+
+    def per_pair(reduce, values):
+        return reduce.reduceat(values[order], starts)
+
+    pair_forward = per_pair(np.maximum, forward.astype(np.int64)).astype(bool)
+    pair_backward = per_pair(np.maximum, backward.astype(np.int64)).astype(bool)
+    swap = pair_backward & ~pair_forward
+    pair_low, pair_high = low[order][starts], high[order][starts]
+    flags = (
+        np.where(pair_forward | swap, ARROW_TO_TARGET, 0)
+        | np.where(pair_forward & pair_backward, ARROW_TO_SOURCE, 0)
+        | np.where(per_pair(np.minimum, planned.astype(np.int64)).astype(bool), PLANNED, 0)
+    )
+    table = np.column_stack(
+        [
+            np.where(swap, pair_high, pair_low),
+            np.where(swap, pair_low, pair_high),
+            per_pair(np.bitwise_or, kinds),
+            per_pair(np.maximum, columns.level),
+            flags,
+            per_pair(np.bitwise_or, provenances),
+        ]
+    ).tolist()
+    for row in table:
+        if row[3] < 0:
+            row[3] = None
+    return table
+
+
+def map_data(network: Network, size_metric: str = "degree", *, key: str | None = None) -> dict:
+    """The JSON the map draws, compact:
+
+    - `nodes`: one row per organization (sorted by name), its cells named by `node_fields`: public
+      id, name, sector (a position in `sectors`), level (a position in `levels`), x, y, degree,
+      in- and out-degree, then betweenness and eigenvector when computed (`metrics` lists them;
+      an eigenvector that does not converge is null, never a made-up 0);
+    - `sectors`: [slug, name, family]; `levels`, `kinds`, `provenances`: the codes, in bit order;
+    - `edges`: one per pair of organizations, see `drawn_edges`;
+    - `organization_url` with `url_marker` to replace by a node's public id;
+    - `legend`, `labels` (readable names of the codes) and `summary` (nodes, ties = tie records,
+      drawn = drawn edges, density, components, layout)."""
+    found = computed(network, size_metric, key=key)
+    metrics = [name for name in PATH_METRICS if name in found["metrics"]]
+    ordered = sorted(network.nodes.items(), key=lambda item: (item[1].name.casefold(), item[1].public_id))
+    sectors: dict[str, int] = {}
+    sector_rows = []
+    level_index = {code: number for number, code in enumerate(LEVEL_CODES)}
     nodes = []
-    for pk, node in sorted(network.nodes.items(), key=lambda item: item[1].name.casefold()):
-        values = found["per_node"].get(pk, {})
+    for pk, node in ordered:
+        if node.sector not in sectors:
+            sectors[node.sector] = len(sector_rows)
+            sector_rows.append([node.sector, node.sector_name, node.family])
+        values = found["per_node"][pk]
         x, y = found["positions"][pk]
-        nodes.append(
-            {
-                "id": node.public_id,
-                "label": node.name,
-                "sector": node.sector,
-                "sector_name": node.sector_name,
-                "family": node.family,
-                "level": node.level,
-                "degree": values.get("degree", 0),
-                "degree_in": values.get("degree_in", 0),
-                "degree_out": values.get("degree_out", 0),
-                "betweenness": round(values.get("betweenness", 0.0), 4),
-                # None where the eigenvector does not converge (analysis notes it); never a made-up 0.
-                "eigenvector": None if values.get("eigenvector") is None else round(values["eigenvector"], 4),
-                "x": x,
-                "y": y,
-                "url": url_of(node.public_id),
-            }
-        )
-    public_ids = {pk: node.public_id for pk, node in network.nodes.items()}
-    edges = [_edge_row(index, edge, public_ids) for index, edge in enumerate(network.edges)]
+        row = [
+            node.public_id,
+            node.name,
+            sectors[node.sector],
+            level_index.get(node.level),
+            x,
+            y,
+            values["degree"],
+            values["degree_in"],
+            values["degree_out"],
+        ]
+        row += [_rounded(values[name]) for name in metrics]
+        nodes.append(row)
+    position = {pk: number for number, (pk, _node) in enumerate(ordered)}
+    edges = drawn_edges(network, position)
+    url, marker = _organization_url_pattern()
     return {
+        "format": 2,
+        "node_fields": ["id", "label", "sector", "level", "x", "y", "degree", "degree_in", "degree_out"]
+        + metrics,
+        "metrics": ["degree", *metrics],
+        "size": size_metric,
         "nodes": nodes,
+        "sectors": sector_rows,
+        "levels": LEVEL_CODES,
+        "kinds": KIND_CODES,
+        "provenances": PROVENANCE_CODES,
         "edges": edges,
+        "edge_fields": ["source", "target", "kinds", "level", "flags", "provenances"],
+        "organization_url": url,
+        "url_marker": marker,
         "legend": legend(network),
         "labels": {
             "family": {choice.value: str(choice.label) for choice in Family},
@@ -283,7 +548,8 @@ def map_data(network: Network) -> dict:
         },
         "summary": {
             "nodes": len(nodes),
-            "ties": len(edges),
+            "ties": len(network.edges),
+            "drawn": len(edges),
             "density": found["density"],
             "components": found["components"],
             "layout": found["layout"],
@@ -291,27 +557,8 @@ def map_data(network: Network) -> dict:
     }
 
 
-def content_key(network: Network, extra: dict) -> str:
-    """The graph key plus everything else the JSON shows (names, evidence, language, `extra`)."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(graph_key(network).encode())
-    digest.update(get_language().encode())
-    digest.update(json.dumps(extra, sort_keys=True).encode())
-    for item in sorted(network.nodes.values(), key=lambda item: item.id):
-        digest.update(f"{item.public_id}\x1f{item.name}\x1f{item.sector}\x1f{item.sector_name}\x1e".encode())
-    digest.update("\x1e".join(edge.evidence for edge in network.edges).encode())
-    return f"{CACHE_VERSION}:json:{digest.hexdigest()}"
-
-
-def map_json(network: Network, extra: dict) -> bytes:
-    """`map_data` with `extra` keys added, serialized; the bytes are cached, since for a network of
-    40,000 ties building and serializing them costs as much as reading the ties."""
-    key = content_key(network, extra)
-    found = cache.get(key)
-    if found is None:
-        found = json.dumps(map_data(network) | extra, separators=(",", ":"), ensure_ascii=False).encode()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+def serialize(data: dict) -> bytes:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def map_network(network_filter: NetworkFilter, *, min_level: int | None = None) -> Network:
@@ -322,32 +569,79 @@ def map_network(network_filter: NetworkFilter, *, min_level: int | None = None) 
     return drop_below_level(network, min_level, roster_ids(network_filter.wave))
 
 
-def table_view(data: dict, size_metric: str, *, edge_limit: int = EDGE_TABLE_LIMIT) -> dict:
-    """The same data as rows for the page's tables: organizations by the chosen metric, then the
-    ties (with names instead of ids) up to `edge_limit`."""
-    names = {node["id"]: node["label"] for node in data["nodes"]}
+def cached_map_json(
+    network_filter: NetworkFilter, *, min_level: int | None, size_metric: str, extra: dict
+) -> tuple[bytes, str]:
+    """The map's JSON bytes and their ETag. A hit costs the stamp's aggregate queries and one cache
+    read; a miss builds the network and computes only what the size metric needs."""
+    stamp = data_stamp(network_filter.wave)
+    key = request_key(network_filter.wave, network_filter, min_level, size_metric, stamp=stamp)
+    content = cache.get(key)
+    if content is None:
+        network = map_network(network_filter, min_level=min_level)
+        computed_key = request_key(network_filter.wave, network_filter, min_level, stamp=stamp)
+        content = serialize(map_data(network, size_metric, key=computed_key) | extra)
+        cache.set(key, content, CACHE_SECONDS)
+    return content, etag_of(key)
+
+
+def store_map_json(key: str, data: dict, extra: dict) -> None:
+    """Keep the JSON of data a page has just built, so the map's own request finds it."""
+    cache.set(key, serialize(data | extra), CACHE_SECONDS)
+
+
+def node_rows(data: dict) -> list[dict]:
+    """The compact node rows of `map_data` as dicts (with the sector's name, family and the page)."""
+    fields = data["node_fields"]
+    url, marker = data["organization_url"], data["url_marker"]
+    rows = []
+    for cells in data["nodes"]:
+        row = dict(zip(fields, cells, strict=True))
+        slug, sector_name, family = data["sectors"][row["sector"]]
+        level = row["level"]
+        row.update(
+            sector=slug,
+            sector_name=sector_name,
+            family=family,
+            level=data["levels"][level] if level is not None else "",
+            url=url.replace(marker, row["id"]),
+        )
+        rows.append(row)
+    return rows
+
+
+def table_view(network: Network, data: dict, size_metric: str, *, edge_limit: int = EDGE_TABLE_LIMIT) -> dict:
+    """The same data as rows for the page's tables: organizations by the chosen metric (a metric
+    not computed is None), then the tie records (with names and evidence) up to `edge_limit`."""
     labels = data["labels"]
     shapes = {entry["family"]: entry["shape_name"] for entry in data["legend"]}
+    rows = node_rows(data)
     nodes = [
         {
-            **node,
-            "size_value": node[size_metric],
-            "family_name": labels["family"].get(node["family"], node["family"]),
-            "shape_name": shapes.get(node["family"], ""),
+            "betweenness": None,
+            "eigenvector": None,
+            **row,
+            "size_value": row.get(size_metric),
+            "family_name": labels["family"].get(row["family"], row["family"]),
+            "shape_name": shapes.get(row["family"], ""),
         }
-        for node in sorted(
-            data["nodes"], key=lambda node: (-(node[size_metric] or 0), node["label"].casefold())
-        )
+        for row in sorted(rows, key=lambda row: (-(row.get(size_metric) or 0), row["label"].casefold()))
     ]
+    names = {pk: node.name for pk, node in network.nodes.items()}
     edges = [
         {
-            **edge,
-            "source_name": names[edge["source"]],
-            "target_name": names[edge["target"]],
-            "kind_name": labels["kind"].get(edge["kind"], edge["kind"]),
-            "provenance_name": labels["provenance"].get(edge["provenance"], edge["provenance"]),
-            "level_name": labels["collaboration"].get(str(edge["level"]), ""),
+            "source_name": names[edge.source],
+            "target_name": names[edge.target],
+            "kind": edge.kind,
+            "kind_name": labels["kind"].get(edge.kind, edge.kind),
+            "level": edge.level,
+            "level_name": labels["collaboration"].get(str(edge.level), ""),
+            "directed": edge.is_directed,
+            "provenance": edge.provenance,
+            "provenance_name": labels["provenance"].get(edge.provenance, edge.provenance),
+            "planned": edge.status == TieStatus.PLANNED,
+            "evidence": edge.evidence,
         }
-        for edge in data["edges"][:edge_limit]
+        for edge in network.edges[:edge_limit]
     ]
-    return {"nodes": nodes, "edges": edges, "edges_left_out": max(len(data["edges"]) - edge_limit, 0)}
+    return {"nodes": nodes, "edges": edges, "edges_left_out": max(len(network.edges) - edge_limit, 0)}

@@ -3,10 +3,13 @@
 
 import json
 import math
+import random
+from unittest import mock
 
 import networkx as nx
 from django.test import SimpleTestCase
 
+from healthywork.network import analysis
 from healthywork.network.analysis import analyse, betweenness_error_bound, compare, trust_value
 from healthywork.network.graph import Edge, Node
 
@@ -366,3 +369,95 @@ class SampledClosenessTests(SimpleTestCase):
         for node_id in range(34):
             estimate = metrics.per_node[node_id]["closeness"]
             self.assertLess(abs(estimate - exact[node_id]) / exact[node_id], 0.25)
+
+
+def ascending(graph: nx.Graph) -> nx.Graph:
+    """The graph with nodes 0 … n − 1 and ascending adjacency, as `analyse` lays it out."""
+    graph = nx.convert_node_labels_to_integers(graph)
+    plain = nx.Graph()
+    plain.add_nodes_from(range(len(graph)))
+    plain.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in graph.edges if a != b))
+    return plain
+
+
+def random_families(graph: nx.Graph, seed: int) -> tuple[dict, list]:
+    rng = random.Random(seed)
+    families = ["health", "labor", "legal", "community"]
+    nodes = {v: node(v, family=rng.choice(families)) for v in graph}
+    return nodes, [edge(a, b) for a, b in graph.edges]
+
+
+class SameAsNetworkxTests(SimpleTestCase):
+    """The fast paths (matrix searches, Louvain on lists, ARPACK) give networkx's numbers."""
+
+    def test_louvain_gives_the_networkx_partition_for_the_same_seed(self):
+        graphs = [(nx.karate_club_graph(), seed) for seed in range(4)] + [
+            (nx.disjoint_union(nx.gnm_random_graph(400, 2000, seed=2), nx.empty_graph(5)), 2),
+            (nx.powerlaw_cluster_graph(300, 4, 0.3, seed=1), 7),
+        ]
+        for graph, seed in graphs:
+            graph = ascending(graph)
+            metrics = analyse(*from_graph(graph), seed=seed)
+            expected = nx.community.louvain_communities(graph, seed=seed)
+            self.assertEqual(sorted(map(sorted, metrics.communities)), sorted(map(sorted, expected)))
+            self.assertAlmostEqual(metrics.modularity, nx.community.modularity(graph, expected))
+
+    def test_exact_betweenness_and_closeness_on_a_disconnected_graph(self):
+        graph = ascending(
+            nx.union_all(
+                [nx.gnm_random_graph(150, 400, seed=5), nx.path_graph(5), nx.empty_graph(3)],
+                rename=("a", "b", "c"),
+            )
+        )
+        per_node = analyse(*from_graph(graph)).per_node
+        betweenness, closeness = nx.betweenness_centrality(graph), nx.closeness_centrality(graph)
+        for v in graph:
+            self.assertAlmostEqual(per_node[v]["betweenness"], betweenness[v], places=12)
+            self.assertAlmostEqual(per_node[v]["closeness"], closeness[v], places=12)
+
+    def test_sampled_betweenness_is_networkx_estimate_from_the_same_sources(self):
+        graph = ascending(nx.gnm_random_graph(300, 1500, seed=4))
+        metrics = analyse(*from_graph(graph), betweenness_sample_above=60, seed=11)
+        self.assertEqual(metrics.betweenness_k, 60)
+        estimate = nx.betweenness_centrality(graph, k=60, seed=11)
+        for v in graph:  # single precision above the threshold
+            self.assertAlmostEqual(metrics.per_node[v]["betweenness"], estimate[v], places=6)
+
+    def test_the_sample_never_exceeds_sampled_sources(self):
+        graph = ascending(nx.gnm_random_graph(100, 300, seed=1))
+        with mock.patch.object(analysis, "SAMPLED_SOURCES", 30):
+            metrics = analyse(*from_graph(graph), betweenness_sample_above=50, seed=3)
+        self.assertEqual(metrics.betweenness_k, 30)
+        self.assertAlmostEqual(metrics.betweenness_error_bound, betweenness_error_bound(100, 30))
+        estimate = nx.betweenness_centrality(graph, k=30, seed=3)
+        self.assertAlmostEqual(metrics.per_node[5]["betweenness"], estimate[5], places=6)
+
+    def test_brokers_are_exact_below_and_above_the_sampling_threshold(self):
+        graph = ascending(nx.gnm_random_graph(120, 300, seed=8))
+        nodes, edges = random_families(graph, 8)
+        health = [v for v in graph if nodes[v].family == "health"]
+        labor = [v for v in graph if nodes[v].family == "labor"]
+        subset = nx.betweenness_centrality_subset(graph, health, labor, normalized=False)
+        expected = sorted(
+            ((v, 2 * score) for v, score in subset.items() if score > 1e-9), key=lambda i: (-i[1], i[0])
+        )
+        for sample_above in (2000, 20):
+            brokers = analyse(nodes, edges, betweenness_sample_above=sample_above).brokers
+            self.assertEqual([b["id"] for b in brokers], [v for v, _score in expected[:10]])
+            for broker, (_v, score) in zip(brokers, expected, strict=False):
+                self.assertAlmostEqual(broker["score"], score, places=5)
+
+    def test_eigenvector_matches_networkx_with_the_dense_and_the_sparse_solver(self):
+        for n in (80, analysis.DENSE_EIGEN + 100):
+            random_graph = nx.gnm_random_graph(n, 4 * n, seed=n)
+            graph = ascending(random_graph.subgraph(max(nx.connected_components(random_graph), key=len)))
+            per_node = analyse(*from_graph(graph)).per_node
+            expected = nx.eigenvector_centrality_numpy(graph)  # networkx refuses disconnected graphs
+            for v in graph:
+                self.assertAlmostEqual(per_node[v]["eigenvector"], expected[v], places=8)
+
+    def test_a_disconnected_network_gets_eigenvector_values_and_a_caveat(self):
+        metrics = analyse(*from_graph(nx.disjoint_union(nx.complete_graph(4), nx.path_graph(3))))
+        self.assertAlmostEqual(metrics.per_node[0]["eigenvector"], 0.5)  # K4: 1/√4 each
+        self.assertAlmostEqual(metrics.per_node[5]["eigenvector"], 0.0)
+        self.assertTrue(any("component" in note for note in metrics.notes))

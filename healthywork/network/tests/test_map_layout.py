@@ -1,5 +1,6 @@
 """Positions, caching and the legend of the map's data (`network.mapdata`), on plain data."""
 
+import random
 from unittest import mock
 
 from django.core.cache import cache
@@ -73,7 +74,7 @@ class LayoutTests(SimpleTestCase):
 
     def test_a_second_look_at_the_same_graph_reads_the_cache(self):
         network = two_sector_network(6)
-        mapdata.computed(network)
+        self.assertIn("betweenness", mapdata.computed(network)["per_node"][1])  # small: every metric
         with mock.patch.object(mapdata, "analyse", side_effect=AssertionError("analysed again")):
             self.assertEqual(mapdata.computed(network)["layout"], "spring")
 
@@ -101,9 +102,43 @@ class LegendTests(SimpleTestCase):
         network = two_sector_network(5)
         cache.clear()
         data = mapdata.map_data(network)
-        table = mapdata.table_view(data, "degree", edge_limit=2)
+        table = mapdata.table_view(network, data, "degree", edge_limit=2)
         self.assertEqual(len(table["edges"]), 2)
         self.assertEqual(table["edges_left_out"], 2)
         self.assertEqual(table["edges"][0]["source_name"], "Organization 1")
         self.assertEqual(table["edges"][0]["kind_name"], "Information sharing")
         self.assertEqual([row["degree"] for row in table["nodes"]][:3], [2, 2, 2])
+
+
+class DegreeTests(SimpleTestCase):
+    def test_degree_density_and_components_equal_the_analysis(self):
+        from healthywork.network.analysis import analyse
+
+        rng = random.Random(7)
+        nodes = {pk: node(pk) for pk in range(1, 41)}
+        edges = [
+            Edge(
+                source=rng.randint(1, 40),
+                target=rng.randint(1, 40),
+                kind=rng.choice(["information", "referrals"]),
+                level=rng.choice([None, 0, 1, 3, 5]),
+                is_directed=rng.random() < 0.4,
+                provenance="manual",
+            )
+            for _ in range(90)
+        ]
+        per_node, density, components = mapdata.degree_measures(Network(nodes=nodes, edges=edges))
+        metrics = analyse(nodes, edges)
+        for pk, values in per_node.items():
+            for name in ("degree", "degree_in", "degree_out"):
+                self.assertEqual(values[name], metrics.per_node[pk][name], (pk, name))
+        self.assertEqual(density, metrics.density)
+        self.assertEqual(components, metrics.components)
+
+    def test_a_large_network_sized_by_degree_is_not_analysed(self):
+        network = two_sector_network(mapdata.FULL_METRICS_MAX_NODES + 1)
+        cache.clear()
+        with mock.patch.object(mapdata, "analyse", side_effect=AssertionError("analysed")):
+            data = mapdata.map_data(network, "degree")
+        self.assertEqual(data["metrics"], ["degree"])
+        self.assertEqual(data["summary"]["layout"], "sector-discs")

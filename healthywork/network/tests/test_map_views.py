@@ -1,11 +1,13 @@
 """The network map page and its JSON data endpoint."""
 
 import json
+from unittest import mock
 
 from django.core.cache import cache
 from django.urls import reverse
 
 from healthywork.core.tests.base import PersonaTestCase
+from healthywork.network import mapdata
 from healthywork.network.tests import factories
 from healthywork.partners.tests import factories as partner_factories
 
@@ -36,6 +38,28 @@ class MapTestCase(PersonaTestCase):
     def data_url(self, wave=None):
         return reverse("network:map-data", args=[(wave or self.wave).public_id])
 
+    def get_data(self, query=None, wave=None) -> dict:
+        """The compact JSON, with `rows` (nodes as dicts) and `pairs` (drawn edges as dicts, ends
+        as public ids, kinds and provenances as lists)."""
+        data = self.client.get(self.data_url(wave), query or {}).json()
+        data["rows"] = mapdata.node_rows(data)
+        data["pairs"] = [
+            {
+                "source": data["rows"][source]["id"],
+                "target": data["rows"][target]["id"],
+                "kinds": [code for bit, code in enumerate(data["kinds"]) if kinds & (1 << bit)],
+                "level": level,
+                "directed": bool(flags & mapdata.ARROW_TO_TARGET),
+                "back": bool(flags & mapdata.ARROW_TO_SOURCE),
+                "planned": bool(flags & mapdata.PLANNED),
+                "provenances": [
+                    code for bit, code in enumerate(data["provenances"]) if provenances & (1 << bit)
+                ],
+            }
+            for source, target, kinds, level, flags, provenances in data["edges"]
+        ]
+        return data
+
 
 class DataTests(MapTestCase):
     def test_it_needs_login(self):
@@ -44,8 +68,9 @@ class DataTests(MapTestCase):
     def test_it_gives_nodes_with_metrics_positions_and_organization_pages(self):
         response = self.client.get(self.data_url())
         self.assertEqual(response.status_code, 200)
-        data = response.json()
-        nodes = {node["label"]: node for node in data["nodes"]}
+        self.assertNotIn(b"\n", response.content)  # no indentation
+        data = self.get_data()
+        nodes = {node["label"]: node for node in data["rows"]}
         self.assertEqual(set(nodes), {"Riverside Clinic", "Warehouse Workers United", "Justice Legal Aid"})
         union = nodes["Warehouse Workers United"]
         self.assertEqual(union["id"], str(self.union.public_id))
@@ -62,44 +87,53 @@ class DataTests(MapTestCase):
         self.assertEqual(data["wave"]["name"], "Baseline 2017")
 
     def test_edges_say_kind_direction_level_and_provenance(self):
-        data = self.client.get(self.data_url()).json()
-        referral = next(edge for edge in data["edges"] if edge["kind"] == "referrals")
-        self.assertEqual(referral["source"], str(self.union.public_id))
+        data = self.get_data()
+        referral = next(edge for edge in data["pairs"] if edge["kinds"] == ["referrals"])
+        self.assertEqual(referral["source"], str(self.union.public_id))  # drawn from its source
         self.assertEqual(referral["target"], str(self.legal.public_id))
         self.assertTrue(referral["directed"])
+        self.assertFalse(referral["back"])
         self.assertEqual(referral["level"], 1)
-        self.assertEqual(referral["provenance"], "manual")
+        self.assertEqual(referral["provenances"], ["manual"])
         self.assertFalse(referral["planned"])
+        self.assertNotIn("evidence", data)
+
+    def test_ties_of_one_pair_are_drawn_as_one_edge_with_their_kinds(self):
+        factories.tie(self.wave, self.clinic, self.union, "referrals", level=5, is_directed=True)
+        factories.tie(self.wave, self.union, self.clinic, "funding", level=2, is_directed=True)
+        data = self.get_data()
+        self.assertEqual(data["summary"]["ties"], 4)
+        self.assertEqual(data["summary"]["drawn"], 2)
+        pair = next(edge for edge in data["pairs"] if "information" in edge["kinds"])
+        self.assertEqual(pair["kinds"], ["information", "referrals", "funding"])
+        self.assertEqual(pair["level"], 5)  # the highest
+        self.assertTrue(pair["directed"] and pair["back"])  # one-way ties both ways
 
     def test_planned_introductions_come_when_asked_for(self):
-        data = self.client.get(self.data_url(), {"planned": "on"}).json()
-        planned = [edge for edge in data["edges"] if edge["planned"]]
+        data = self.get_data({"planned": "on"})
+        planned = [edge for edge in data["pairs"] if edge["planned"]]
         self.assertEqual(len(planned), 1)
-        self.assertEqual(planned[0]["provenance"], "introduction")
+        self.assertEqual(planned[0]["provenances"], ["introduction"])
 
     def test_it_filters_by_kind_family_and_lowest_level(self):
-        data = self.client.get(self.data_url(), {"kind": "referrals"}).json()
-        self.assertEqual([edge["kind"] for edge in data["edges"]], ["referrals"])
+        data = self.get_data({"kind": "referrals"})
+        self.assertEqual([edge["kinds"] for edge in data["pairs"]], [["referrals"]])
         self.assertEqual(
-            {node["label"] for node in data["nodes"]}, {"Warehouse Workers United", "Justice Legal Aid"}
+            {node["label"] for node in data["rows"]}, {"Warehouse Workers United", "Justice Legal Aid"}
         )
-        data = self.client.get(self.data_url(), {"family": ["health", "labor"]}).json()
+        data = self.get_data({"family": ["health", "labor"]})
         self.assertEqual(
-            {node["label"] for node in data["nodes"]}, {"Riverside Clinic", "Warehouse Workers United"}
+            {node["label"] for node in data["rows"]}, {"Riverside Clinic", "Warehouse Workers United"}
         )
         self.assertEqual(len(data["edges"]), 1)
-        data = self.client.get(self.data_url(), {"min_level": "2"}).json()
-        self.assertEqual([edge["level"] for edge in data["edges"]], [3])
+        data = self.get_data({"min_level": "2"})
+        self.assertEqual([edge["level"] for edge in data["pairs"]], [3])
         self.assertEqual(len(data["nodes"]), 2)
 
     def test_the_same_graph_gives_the_same_positions(self):
-        first = {
-            node["id"]: (node["x"], node["y"]) for node in self.client.get(self.data_url()).json()["nodes"]
-        }
+        first = {node["id"]: (node["x"], node["y"]) for node in self.get_data()["rows"]}
         cache.clear()
-        second = {
-            node["id"]: (node["x"], node["y"]) for node in self.client.get(self.data_url()).json()["nodes"]
-        }
+        second = {node["id"]: (node["x"], node["y"]) for node in self.get_data()["rows"]}
         self.assertEqual(first, second)
         self.assertEqual(len(set(first.values())), 3)
 
@@ -142,6 +176,72 @@ class DataTests(MapTestCase):
             self.client.get(self.data_url())
         cache.clear()
         return len(captured)
+
+
+class CachingTests(MapTestCase):
+    def test_a_warm_request_answers_the_cached_bytes_without_building_the_network(self):
+        first = self.client.get(self.data_url())
+        with (
+            mock.patch.object(mapdata, "build_network", side_effect=AssertionError("built again")),
+            self.assertNumQueries(self._stamp_queries()),
+        ):
+            again = self.client.get(self.data_url())
+        self.assertEqual(again.content, first.content)
+        self.assertEqual(again["ETag"], first["ETag"])
+
+    def _stamp_queries(self) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            mapdata.data_stamp(self.wave)
+        # + the session, the user, the wave, and the filter form's sectors and wave
+        return len(captured) + 5
+
+    def test_the_same_etag_gets_a_304(self):
+        etag = self.client.get(self.data_url())["ETag"]
+        response = self.client.get(self.data_url(), headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 304)
+        self.assertEqual(response.content, b"")
+        other = self.client.get(self.data_url(), {"kind": "referrals"}, headers={"If-None-Match": etag})
+        self.assertEqual(other.status_code, 200)
+
+    def test_a_change_to_the_records_shows_at_once(self):
+        self.assertEqual(self.get_data()["summary"]["ties"], 2)
+        tie = factories.tie(self.wave, self.clinic, self.union, "funding", level=4)
+        self.assertEqual(self.get_data()["summary"]["ties"], 3)
+        tie.delete()
+        self.assertEqual(self.get_data()["summary"]["ties"], 2)
+        self.union.name = "Warehouse Workers United Local 1"
+        self.union.save()
+        self.assertIn("Warehouse Workers United Local 1", {row["label"] for row in self.get_data()["rows"]})
+
+    def test_a_large_network_computes_betweenness_only_when_sized_by_it(self):
+        from healthywork.network.graph import NetworkFilter
+        from healthywork.network.metrics import wave_metrics
+
+        with (
+            mock.patch.object(mapdata, "FULL_METRICS_MAX_NODES", 1),
+            mock.patch.object(mapdata, "analyse", wraps=mapdata.analyse) as analysed,
+        ):
+            data = self.get_data()
+            self.assertEqual(analysed.call_count, 0)
+            self.assertEqual(data["metrics"], ["degree"])
+            self.assertNotIn("betweenness", data["rows"][0])
+            data = self.get_data({"size": "betweenness"})
+            self.assertEqual(analysed.call_count, 1)
+        self.assertEqual(data["metrics"], ["degree", "betweenness", "eigenvector"])
+        _network, metrics = wave_metrics(NetworkFilter(wave=self.wave))
+        for row in data["rows"]:
+            measured = metrics.per_node[self._pk(row["id"])]
+            self.assertEqual(row["degree"], measured["degree"])
+            self.assertEqual(row["betweenness"], round(measured["betweenness"], 4))
+            self.assertEqual(row["eigenvector"], round(measured["eigenvector"], 4))
+
+    def _pk(self, public_id: str) -> int:
+        return next(
+            org.pk for org in (self.clinic, self.union, self.legal) if str(org.public_id) == public_id
+        )
 
 
 class PageTests(MapTestCase):
@@ -206,3 +306,9 @@ class PageTests(MapTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "No organization matches these filters.")
         self.assertEqual(json.loads(self.client.get(self.data_url(empty)).content)["nodes"], [])
+
+    def test_the_page_keeps_the_data_the_script_asks_for(self):
+        self.client.get(self.page_url(), {"kind": "referrals"})
+        with mock.patch.object(mapdata, "build_network", side_effect=AssertionError("built again")):
+            response = self.client.get(self.data_url(), {"kind": "referrals"})
+        self.assertEqual(len(response.json()["edges"]), 1)

@@ -1,7 +1,9 @@
 /* The network map: draws the wave's network with Cytoscape.js at the positions the server computed
    (the "preset" layout, so a graph always looks the same), sizes organizations by a chosen metric,
    finds them by name, shows one in the side panel, and saves the picture as PNG or SVG.
-   The page's tables hold the same data, so nothing here is needed for reading. */
+   The page's tables hold the same data, so nothing here is needed for reading.
+   The JSON is compact (network/mapdata.py `map_data`): nodes as rows named by `node_fields`, sectors
+   and codes as lookup tables, one edge per pair of organizations with bitmasks of kinds and flags. */
 (function () {
   "use strict";
 
@@ -21,6 +23,43 @@
   var cy = null;
   var data = null;
   var legend = {};
+  var ARROW_TO_TARGET = 1, ARROW_TO_SOURCE = 2, PLANNED = 4;
+
+  function bits(mask, codes) {
+    return codes.filter(function (code, index) { return mask & (1 << index); });
+  }
+
+  /* The compact rows as the element data Cytoscape draws. */
+  function nodeData(payload) {
+    return payload.nodes.map(function (cells) {
+      var node = { size: 20 };
+      payload.node_fields.forEach(function (field, index) { node[field] = cells[index]; });
+      var sector = payload.sectors[node.sector];
+      node.sector = sector[0];
+      node.sector_name = sector[1];
+      node.family = sector[2];
+      node.level = node.level === null ? "" : payload.levels[node.level];
+      node.url = payload.organization_url.replace(payload.url_marker, node.id);
+      return node;
+    });
+  }
+
+  function edgeData(payload, nodes) {
+    return payload.edges.map(function (cells, index) {
+      var flags = cells[4];
+      return {
+        id: "e" + index,
+        source: nodes[cells[0]].id,
+        target: nodes[cells[1]].id,
+        kinds: bits(cells[2], payload.kinds),
+        level: cells[3],
+        directed: Boolean(flags & ARROW_TO_TARGET),
+        back: Boolean(flags & ARROW_TO_SOURCE),
+        planned: Boolean(flags & PLANNED),
+        provenances: bits(cells[5], payload.provenances)
+      };
+    });
+  }
 
   function format(text, values) {
     return (text || "").replace(/%\((\w+)\)s/g, function (match, key) {
@@ -48,6 +87,34 @@
       });
     });
     canvas.dataset.size = metric;
+  }
+
+  /* Size by a metric; one the server has not computed yet (a large network gets only the one it is
+     sized by) is fetched first. */
+  function resize(metric) {
+    if (data.metrics.indexOf(metric) !== -1) { sizeBy(metric); return; }
+    var address = new URL(canvas.dataset.url, window.location.href);
+    address.searchParams.set("size", metric);
+    canvas.dataset.size = metric;
+    fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (payload) {
+        var byId = {};
+        nodeData(payload).forEach(function (node) { byId[node.id] = node; });
+        cy.batch(function () {
+          cy.nodes().forEach(function (node) {
+            var fresh = byId[node.id()];
+            if (!fresh) { return; }
+            payload.metrics.forEach(function (name) { node.data(name, fresh[name]); });
+          });
+        });
+        data.metrics = payload.metrics;
+        if (canvas.dataset.size === metric) { sizeBy(metric); }
+      })
+      .catch(function () { statusLine.textContent = canvas.dataset.failure; });
   }
 
   function styles(isLarge) {
@@ -89,6 +156,10 @@
       list.push({
         selector: "edge[?directed]",
         style: { "target-arrow-shape": "triangle", "target-arrow-color": "#6b7480", "arrow-scale": 0.8 }
+      });
+      list.push({
+        selector: "edge[?back]",
+        style: { "source-arrow-shape": "triangle", "source-arrow-color": "#6b7480", "arrow-scale": 0.8 }
       });
     }
     data.legend.forEach(function (entry) {
@@ -172,7 +243,9 @@
         '" width="' + Math.round(width) + '" height="' + Math.round(height) + '" font-family="sans-serif">',
       "<title>" + escapeXml(strings.title || "") + "</title>",
       '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" ' +
-        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#6b7480"/></marker></defs>',
+        'orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#6b7480"/></marker>' +
+        '<marker id="arrow-start" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" ' +
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7480"/></marker></defs>',
       '<rect x="' + x0 + '" y="' + y0 + '" width="' + width + '" height="' + height + '" fill="#ffffff"/>',
       '<g stroke="#6b7480" stroke-opacity="0.7">'
     ];
@@ -180,11 +253,14 @@
       var from = edge.source().position(), to = edge.target().position();
       var dx = to.x - from.x, dy = to.y - from.y, length = Math.sqrt(dx * dx + dy * dy) || 1;
       var cut = edge.data("directed") ? edge.target().width() / 2 : 0;
+      var cutStart = edge.data("back") ? edge.source().width() / 2 : 0;
       var end = { x: to.x - dx / length * cut, y: to.y - dy / length * cut };
-      parts.push('<line x1="' + from.x.toFixed(1) + '" y1="' + from.y.toFixed(1) + '" x2="' + end.x.toFixed(1) +
+      var start = { x: from.x + dx / length * cutStart, y: from.y + dy / length * cutStart };
+      parts.push('<line x1="' + start.x.toFixed(1) + '" y1="' + start.y.toFixed(1) + '" x2="' + end.x.toFixed(1) +
         '" y2="' + end.y.toFixed(1) + '" stroke-width="' + (edge.data("level") ? 1 + 0.6 * edge.data("level") : 1) + '"' +
         (edge.data("planned") ? ' stroke-dasharray="6 4"' : "") +
-        (edge.data("directed") ? ' marker-end="url(#arrow)"' : "") + "/>");
+        (edge.data("directed") ? ' marker-end="url(#arrow)"' : "") +
+        (edge.data("back") ? ' marker-start="url(#arrow-start)"' : "") + "/>");
     });
     parts.push('</g><g stroke="#1c2430" stroke-width="1.5">');
     cy.nodes().forEach(function (node) {
@@ -216,10 +292,11 @@
     data = payload;
     data.legend.forEach(function (entry) { legend[entry.family] = entry; });
     var isLarge = data.edges.length > 3000 || data.nodes.length > 1000;
-    var elements = data.nodes.map(function (node) {
-      return { group: "nodes", data: Object.assign({ size: 20 }, node), position: { x: node.x, y: node.y } };
+    var nodes = nodeData(data);
+    var elements = nodes.map(function (node) {
+      return { group: "nodes", data: node, position: { x: node.x, y: node.y } };
     });
-    data.edges.forEach(function (edge) { elements.push({ group: "edges", data: edge }); });
+    edgeData(data, nodes).forEach(function (edge) { elements.push({ group: "edges", data: edge }); });
     canvas.innerHTML = "";
     cy = cytoscape({
       container: canvas,
@@ -246,7 +323,7 @@
       download(new Blob([toSvg()], { type: "image/svg+xml" }), "svg");
     });
     if (sizeSelect) {
-      sizeSelect.addEventListener("change", function () { sizeBy(sizeSelect.value || "degree"); });
+      sizeSelect.addEventListener("change", function () { resize(sizeSelect.value || "degree"); });
     }
     toolbar.hidden = false;
     canvas.dataset.ready = "true";
