@@ -9,7 +9,7 @@ from healthywork.accounts.roles import Role
 from healthywork.network.tests import factories
 from healthywork.partners.tests import factories as partner_factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_viewer_sees_the_map_finds_an_organization_and_saves_the_picture(live_server, page):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from healthywork.accounts.models import User
 from healthywork.accounts.roles import Role
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_facilitator_signs_in_creates_an_organization_and_finds_it(live_server, page):

@@ -14,7 +14,7 @@ from healthywork.planning import powermap
 from healthywork.planning.models import Actor, PowerMap
 from healthywork.planning.tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_member_drags_an_actor_and_types_another_place(live_server, page):

@@ -8,7 +8,7 @@ from healthywork.accounts.roles import Role
 from healthywork.scan.models import Coding, ProjectRole
 from healthywork.scan.tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHRASE_RECT = """([phrase]) => {
   const root = document.getElementById("coding-text");
