@@ -1,7 +1,6 @@
 """From quote to catalog: the page (scan:quote-to-initiative), its services and the initiative's
 “From the scan” panel."""
 
-
 from django.urls import reverse
 
 from healthywork.accounts.roles import Role
