@@ -10,9 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
@@ -67,28 +71,179 @@ def powermap_page(request: HttpRequest, public_id) -> HttpResponse:
         power_map = powermap.ensure_power_map(team, by=request.user)
     context: dict[str, Any] = {"team": team, "power_map": power_map, "can_edit": can_edit}
     if power_map is not None:
-        context.update(_page_data(power_map, team, can_edit))
+        context.update(_page_data(request, power_map, team, can_edit))
     template = "planning/powermap_page.html" + ("#guidance" if getattr(request, "htmx", False) else "")
     return render(request, template, context)
 
 
-def _page_data(power_map: PowerMap, team: Team, can_edit: bool) -> dict[str, Any]:
+def _page_data(request: HttpRequest, power_map: PowerMap, team: Team, can_edit: bool) -> dict[str, Any]:
     data = powermap.load_map_data(power_map, team)
     link_rows = data.link_rows()
     if can_edit:
         _add_addresses(data, link_rows, team)
     place_urls = {actor.public_id: actor.urls["place"] for actor in data.actors} if can_edit else {}
     version = {"version": power_map.version}
+    groups = powermap.guidance(data.actors)
     return {
         "data": data,
         "svg": mark_safe(powermap.map_svg(data, place_urls)),  # noqa: S308 - every text in it is escaped
-        "groups": powermap.guidance(data.actors),
+        "groups": [(quadrant, members, _guidance_items(members)) for quadrant, members in groups],
         "unreached": powermap.unreached_targets(data.actors, data.links),
-        "link_rows": link_rows,
+        "actor_rows_html": _actor_rows(request, data, power_map.version, can_edit),
+        "link_rows_html": _link_rows(link_rows, can_edit),
+        "has_links": bool(link_rows),
+        "actor_options_html": format_html_join(
+            "", '<option value="{}">{}</option>', ((actor.public_id, actor.name) for actor in data.actors)
+        )
+        if can_edit
+        else "",
         "issue_form": IssueForm(instance=power_map, initial=version) if can_edit else None,
         "actor_form": ActorForm(initial=version) if can_edit else None,
-        "link_form": LinkForm(actors=data.actors, links=data.links, initial=version) if can_edit else None,
+        "link_form": LinkForm(actors=(), links=(), initial=version) if can_edit else None,
     }
+
+
+# The repeated rows are built here, escaped by format_html, with every word translated once: a
+# template loop costs tens of microseconds per cell, and a map of 200 actors has thousands of cells.
+
+
+def _badges(actor: powermap.ActorItem, words: dict[str, str]) -> SafeString:
+    target = format_html(' <span class="badge">{}</span>', words["target"]) if actor.is_target else ""
+    own = format_html(' <span class="badge">{}</span>', words["own"]) if actor.is_own else ""
+    return format_html("{}{}", target, own)
+
+
+def _badge_words() -> dict[str, str]:
+    return {"target": _("target"), "own": _("our team")}
+
+
+def _guidance_items(members: list[powermap.ActorItem]) -> SafeString:
+    words = _badge_words()
+    power_word, stance_word = _("power"), _("stance")
+    return format_html_join(
+        "",
+        '<li><a href="#actor-{}">{}</a>{} <span class="hint">({} {}, {} {})</span></li>',
+        (
+            (
+                actor.public_id,
+                actor.name,
+                _badges(actor, words),
+                power_word,
+                localize(actor.power),
+                stance_word,
+                f"{actor.stance:+.1f}",
+            )
+            for actor in members
+        ),
+    )
+
+
+def _actor_rows(request: HttpRequest, data: powermap.MapData, version: int, can_edit: bool) -> SafeString:
+    words = _badge_words()
+    rows = []
+    if can_edit:
+        token = get_token(request)
+        edit_word, delete_word, save_word = _("Edit"), _("Delete"), _("Save")
+    for actor in data.actors:
+        pid = actor.public_id
+        notes = (
+            format_html('<div class="hint">{}</div>', Truncator(actor.notes).chars(200))
+            if actor.notes
+            else ""
+        )
+        head = format_html(
+            '<tr id="actor-{}" data-id="{}"><th scope="row">{}{}{}</th><td>{}</td>',
+            pid,
+            pid,
+            actor.name,
+            _badges(actor, words),
+            notes,
+            actor.kind_label,
+        )
+        tail = format_html(
+            '<td class="pm-quadrant-cell">{}</td><td>{}</td>',
+            actor.quadrant_title,
+            actor.organization_name or "—",
+        )
+        if not can_edit:
+            place = format_html("<td>{}</td><td>{}</td>", localize(actor.power), f"{actor.stance:+.1f}")
+            rows.append(format_html("{}{}{}</tr>", head, place, tail))
+            continue
+        place = format_html(
+            '<td><label class="visually-hidden" for="power-{}">{}</label><input type="number" '
+            'id="power-{}" name="power" form="place-{}" value="{}" min="0" max="10" step="0.1" '
+            'class="pm-number" required></td><td><label class="visually-hidden" for="stance-{}">{}</label>'
+            '<input type="number" id="stance-{}" name="stance" form="place-{}" value="{}" min="-5" max="5" '
+            'step="0.1" class="pm-number" required></td>',
+            pid,
+            actor.labels["power"],
+            pid,
+            pid,
+            str(actor.power),
+            pid,
+            actor.labels["stance"],
+            pid,
+            pid,
+            str(actor.stance),
+        )
+        actions = format_html(
+            '<td class="pm-row-actions"><form method="post" id="place-{}" class="pm-place-form inline" '
+            'action="{}"><input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="version" value="{}"><button type="submit" class="small">{}'
+            '<span class="visually-hidden"> {}</span></button></form> '
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a> '
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
+            pid,
+            actor.urls["place"],
+            token,
+            version,
+            save_word,
+            actor.labels["save"],
+            actor.urls["edit"],
+            edit_word,
+            actor.name,
+            actor.urls["delete"],
+            delete_word,
+            actor.name,
+        )
+        rows.append(format_html("{}{}{}{}</tr>", head, place, tail, actions))
+    return SafeString("".join(rows))
+
+
+def _link_rows(link_rows: list, can_edit: bool) -> SafeString:
+    if not can_edit:
+        return format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (source.name, link.kind_label, target.name, link.strength)
+                for link, source, target in link_rows
+            ),
+        )
+    edit_word, delete_word = _("Edit"), _("Delete")
+    return format_html_join(
+        "",
+        '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">{}'
+        '<span class="visually-hidden"> {} — {}</span></a> <a href="{}">{}'
+        '<span class="visually-hidden"> {} — {}</span></a></td></tr>',
+        (
+            (
+                source.name,
+                link.kind_label,
+                target.name,
+                link.strength,
+                link.urls["edit"],
+                edit_word,
+                source.name,
+                target.name,
+                link.urls["delete"],
+                delete_word,
+                source.name,
+                target.name,
+            )
+            for link, source, target in link_rows
+        ),
+    )
 
 
 def _add_addresses(data: powermap.MapData, link_rows: list, team: Team) -> None:

@@ -7,8 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,50 +83,257 @@ def _page_context(request: HttpRequest, team: Team, theory: TheoryOfChange, can_
     urls = {kind: _addresses(team, kind) for kind in KIND_NAMES}
     edit_urls = {o.public_id: urls["outcome"][0](o.public_id) for o in data.outcomes} if can_edit else None
     findings = toc.validate(data)
-    indicator_counts = {o: len(items) for o, items in data.indicators_by_outcome().items()}
-
-    def row(kind: str, item: Any, *cells: Any) -> tuple:
-        item_id = item.id if kind == "assumption" else item.public_id
-        return (item, *cells, urls[kind][0](item_id), urls[kind][1](item_id))
-
     context = {
         "data": data,
-        "findings": [
-            (f, urls[f.kind][0](f.item_id) if f.item_id and f.kind in urls else "") for f in findings
-        ],
+        "has_findings": bool(findings),
         "error_count": sum(finding.is_error for finding in findings),
         "warning_count": sum(not finding.is_error for finding in findings),
         "svg": mark_safe(toc.diagram_svg(data, shape, edit_urls)),  # noqa: S308 (every text is escaped)
-        "layers": toc.structured_list(data, shape),
-        "outcome_rows": [row("outcome", o, indicator_counts.get(o.id, 0)) for o in data.outcomes],
-        "link_rows": [
-            row("link", k, data.outcome_title(k.precondition_id), data.outcome_title(k.outcome_id))
-            for k in data.links
-        ],
-        "intervention_rows": [
-            row("intervention", i, data.outcome_title(i.outcome_id) or data.link_title(i.link_id))
-            for i in data.interventions
-        ],
-        "assumption_rows": [
-            row(
-                "assumption",
-                a,
-                data.outcome_title(a.outcome_id) or data.link_title(a.link_id) or _("the whole theory"),
-            )
-            for a in data.assumptions
-        ],
-        "indicator_rows": [row("indicator", i, data.outcome_title(i.outcome_id)) for i in data.indicators],
+        **_page_html(data, shape, findings, urls, can_edit),
     }
     if can_edit:
-        initial = {"version": theory.version}
-        context["add_forms"] = {kind: _form(kind, team, data, initial=initial) for kind in forms_toc.FORMS}
-        goal = data.goal
-        context["narrative_form"] = forms_toc.NarrativeForm(
-            theory_data=data, prefix="narrative",
-            initial=initial | {"goal": goal.title if goal else "", "narrative": theory.narrative,
-                               "goal_description": goal.description if goal else ""},
-        )  # fmt: skip
+        # One add form on the page (outcomes, the most frequent); the others, whose outcome and link
+        # lists run to thousands of options, open on their own page (or in the panel with JavaScript).
+        context["outcome_form"] = _form("outcome", team, data, initial={"version": theory.version})
+        context["add_links"] = {
+            kind: reverse("planning:toc-item-add", args=[team.public_id, kind])
+            for kind in ("link", "intervention", "assumption", "indicator")
+        }
     return context
+
+
+def _actions(can_edit: bool, edit_url: str, delete_url: str | None, name: str, words: dict) -> SafeString:
+    """The row's Edit and Delete links (the item's name for screen readers), or nothing."""
+    if not can_edit:
+        return SafeString("")
+    if delete_url is None:
+        return format_html(
+            '<td class="toc-row-actions"><a href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
+            edit_url,
+            words["edit"],
+            name,
+        )
+    return format_html(
+        '<td class="toc-row-actions"><a href="{}">{}<span class="visually-hidden"> {}</span></a> '
+        '<a href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
+        edit_url,
+        words["edit"],
+        name,
+        delete_url,
+        words["delete"],
+        name,
+    )
+
+
+def _hint(description: str) -> SafeString | str:
+    if not description:
+        return ""
+    return format_html('<div class="hint">{}</div>', Truncator(description).words(30, truncate=" …"))
+
+
+def _empty_row(rows: list, columns: int, text: str) -> SafeString:
+    if rows:
+        return SafeString("".join(rows))
+    return format_html('<tr><td colspan="{}">{}</td></tr>', columns, text)
+
+
+def _place_label(outcome: toc.OutcomeItem, words: dict) -> str:
+    if outcome.is_goal:
+        return words["goal"]
+    return words["below"] if outcome.is_below_ceiling else words["above"]
+
+
+def _page_html(data: toc.TheoryData, shape: toc.Layout, findings: list, urls: dict, can_edit: bool) -> dict:
+    """The page's repeated parts (findings, the list beside the diagram, the five tables) as escaped
+    HTML built here: a template loop costs ~50 µs per cell, and a 300-outcome theory has thousands."""
+    words = {
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "goal": _("long-term goal"),
+        "below": _("below the ceiling"),
+        "above": _("above the ceiling"),
+        "error": _("Error:"),
+        "warning": _("Warning:"),
+        "fix": _("Fix it"),
+        "no_rationale": _("no rationale"),
+        "intervention": _("intervention:"),
+        "indicator": _("indicator:"),
+        "target": _("target"),
+        "by": _("by"),
+        "no_owner": _("no responsible organization"),
+        "leads": _("leads to"),
+        "none_yet": _("(none yet)"),
+        "no_rationale_cell": _("(no rationale)"),
+        "whole": _("the whole theory"),
+    }
+    extra = 1 if can_edit else 0
+    edit = {kind: makers[0] for kind, makers in urls.items()}
+    delete = {kind: makers[1] for kind, makers in urls.items()}
+    title = data.outcome_title
+
+    finding_rows = []
+    for finding in findings:
+        fix = ""
+        if can_edit and finding.item_id and finding.kind in edit:
+            fix = format_html(
+                ' <a href="{}">{}{}</a>',
+                edit[finding.kind](finding.item_id),
+                words["fix"],
+                format_html('<span class="visually-hidden"> ({})</span>', finding.message),
+            )
+        label = words["error"] if finding.is_error else words["warning"]
+        finding_rows.append(
+            format_html(
+                '<li class="{}"><strong>{}</strong> {}{}</li>', finding.severity, label, finding.message, fix
+            )
+        )
+
+    layer_items = []
+    leads_word, no_rationale = words["leads"], words["no_rationale"]
+    for number, is_unlinked, entries in toc.structured_list(data, shape):
+        if is_unlinked:
+            heading = _("Not linked to the goal")
+        elif number == 0:
+            heading = _("The goal")
+        else:
+            heading = _("Layer %(number)s") % {"number": number}
+        items = []
+        for entry in entries:
+            details = [
+                format_html("<li>{} “{}”: {}</li>", leads_word, target.title, rationale)
+                if rationale
+                else format_html("<li>{} “{}” <em>({})</em></li>", leads_word, target.title, no_rationale)
+                for target, rationale in entry.leads_to
+            ]
+            details += [
+                format_html(
+                    "<li>{} {} ({})</li>",
+                    words["intervention"],
+                    item.title,
+                    item.organization_name or words["no_owner"],
+                )
+                for item in entry.interventions
+            ]
+            for indicator in entry.indicators:
+                target = format_html(", {} {}", words["target"], indicator.target) if indicator.target else ""
+                by_when = (
+                    format_html(", {} {}", words["by"], date_format(indicator.by_when))
+                    if indicator.by_when
+                    else ""
+                )
+                details.append(
+                    format_html("<li>{} {}{}{}</li>", words["indicator"], indicator.what, target, by_when)
+                )
+            inner = format_html("<ul>{}</ul>", SafeString("".join(details))) if details else ""
+            items.append(
+                format_html(
+                    "<li><strong>{}</strong> ({}){}</li>",
+                    entry.outcome.title,
+                    _place_label(entry.outcome, words),
+                    inner,
+                )
+            )
+        layer_items.append(
+            format_html(
+                '<li><span class="toc-layer">{}</span><ul>{}</ul></li>', heading, SafeString("".join(items))
+            )
+        )
+
+    counts = {outcome_id: len(items) for outcome_id, items in data.indicators_by_outcome().items()}
+    outcome_rows = [
+        format_html(
+            '<tr id="outcome-{}"><th scope="row">{}{}</th><td>{}</td><td class="number">{}</td>{}</tr>',
+            o.public_id,
+            o.title,
+            _hint(o.description),
+            _place_label(o, words),
+            counts.get(o.id, 0),
+            _actions(
+                can_edit,
+                edit["outcome"](o.public_id),
+                None if o.is_goal else delete["outcome"](o.public_id),
+                o.title,
+                words,
+            ),
+        )
+        for o in data.outcomes
+    ]
+    link_rows = []
+    for link in data.links:
+        source, target = title(link.precondition_id), title(link.outcome_id)
+        link_rows.append(
+            format_html(
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td>{}</tr>',
+                source,
+                target,
+                link.rationale or words["no_rationale_cell"],
+                _actions(
+                    can_edit,
+                    edit["link"](link.public_id),
+                    delete["link"](link.public_id),
+                    source + toc.ARROW + target,
+                    words,
+                ),
+            )
+        )
+    intervention_rows = [
+        format_html(
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td>{}</tr>',
+            i.title,
+            title(i.outcome_id) or data.link_title(i.link_id),
+            i.organization_name or words["none_yet"],
+            _actions(
+                can_edit,
+                edit["intervention"](i.public_id),
+                delete["intervention"](i.public_id),
+                i.title,
+                words,
+            ),
+        )
+        for i in data.interventions
+    ]
+    assumption_rows = [
+        format_html(
+            '<tr><th scope="row">{}</th><td>{}</td>{}</tr>',
+            linebreaksbr(a.text),
+            title(a.outcome_id) or data.link_title(a.link_id) or words["whole"],
+            _actions(
+                can_edit,
+                edit["assumption"](a.id),
+                delete["assumption"](a.id),
+                Truncator(a.text).words(8, truncate=" …"),
+                words,
+            ),
+        )
+        for a in data.assumptions
+    ]
+    indicator_rows = [
+        format_html(
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td>{}</tr>",
+            i.what,
+            title(i.outcome_id),
+            i.population,
+            i.target or "—",
+            i.threshold,
+            date_format(i.by_when) if i.by_when else "—",
+            i.data_source,
+            _actions(
+                can_edit, edit["indicator"](i.public_id), delete["indicator"](i.public_id), i.what, words
+            ),
+        )
+        for i in data.indicators
+    ]
+    return {
+        "findings_html": SafeString("".join(finding_rows)),
+        "layers_html": SafeString("".join(layer_items)),
+        "outcome_rows_html": SafeString("".join(outcome_rows)),
+        "outcome_count": len(outcome_rows),
+        "link_rows_html": _empty_row(link_rows, 3 + extra, _("No links yet.")),
+        "intervention_rows_html": _empty_row(intervention_rows, 3 + extra, _("No interventions yet.")),
+        "assumption_rows_html": _empty_row(assumption_rows, 2 + extra, _("No assumptions yet.")),
+        "indicator_rows_html": _empty_row(indicator_rows, 7 + extra, _("No indicators yet.")),
+    }
 
 
 def toc_page(request: HttpRequest, public_id) -> HttpResponse:

@@ -412,3 +412,46 @@ class MapTests(PowerMapTestCase):
         response = self.client.get(reverse("planning:index"))
         self.assertContains(response, "Team A")
         self.assertContains(response, "Team B")
+
+
+class PageMarkupTests(PowerMapTestCase):
+    """The actor, relationship and guidance rows are built in Python: escaped, labelled, and the
+    actor choices of the relationship form written once."""
+
+    def test_rows_are_escaped_and_the_place_inputs_are_labelled(self):
+        risky = factories.actor(self.map, "<em>Boss</em> & co", power=7, stance=2, notes="<b>loud</b>")
+        factories.actor_link(risky, self.council, "allied")
+        self.login(self.member_a)
+        response = self.client.get(self.page_url())
+        content = response.content.decode()
+        self.assertNotIn("<em>Boss</em>", content)
+        self.assertIn("&lt;em&gt;Boss&lt;/em&gt; &amp; co", content)
+        self.assertIn('<div class="hint">&lt;b&gt;loud&lt;/b&gt;</div>', content)
+        self.assertContains(
+            response,
+            f'<label class="visually-hidden" for="power-{risky.public_id}">'
+            "Power of &lt;em&gt;Boss&lt;/em&gt; &amp; co</label>",
+        )
+        self.assertContains(
+            response, f'id="stance-{risky.public_id}" name="stance" form="place-{risky.public_id}"'
+        )
+        self.assertContains(response, f'<form method="post" id="place-{risky.public_id}"')
+        self.assertContains(response, 'name="csrfmiddlewaretoken"')
+        self.assertContains(response, reverse("planning:actor-edit", args=[risky.public_id]))
+        self.assertContains(response, f'<a href="#actor-{risky.public_id}">&lt;em&gt;Boss')
+        # Each actor is offered once in each of the two lists of the relationship form.
+        self.assertContains(response, f'<option value="{risky.public_id}">', count=2)
+        edit = reverse("planning:powermap-link-edit", args=[self.team_a.public_id, self.link.pk])
+        self.assertContains(response, f'href="{edit}"')
+
+    def test_a_reader_sees_power_and_stance_as_text_without_forms(self):
+        self.login(self.watcher)
+        response = self.client.get(self.page_url())
+        self.assertContains(response, f'<tr id="actor-{self.chamber.public_id}"')
+        self.assertContains(response, "<td>8.0</td><td>-4.0</td>")
+        self.assertNotContains(response, 'class="pm-place-form')
+        self.assertNotContains(response, 'name="source"')
+        self.assertNotContains(
+            response, reverse("planning:powermap-link-edit", args=[self.team_a.public_id, self.link.pk])
+        )
+        self.assertContains(response, '<th scope="row">Chamber of commerce</th><td>Influences</td>')

@@ -109,6 +109,64 @@ class PageTests(TocTestCase):
         self.assertLessEqual(len(large), 20)
 
 
+class PageMarkupTests(TocTestCase):
+    """The repeated rows are built in Python: escaped, one edit link per item, one add form."""
+
+    def test_rows_are_escaped_and_carry_their_edit_and_delete_links(self):
+        risky = factories.outcome(self.theory, "<script>alert(1)</script> & more")
+        factories.link(risky, self.trust, rationale="Because <b>why</b>")
+        self.login(self.member_a)
+        response = self.client.get(self.page())
+        content = response.content.decode()
+        self.assertNotIn("<script>alert(1)</script>", content)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more", content)
+        self.assertIn("Because &lt;b&gt;why&lt;/b&gt;", content)
+        self.assertContains(response, f'<tr id="outcome-{risky.public_id}"><th scope="row">')
+        delete = reverse("planning:toc-item-delete", args=[self.team_a.public_id, "outcome", risky.public_id])
+        self.assertContains(response, f'href="{delete}"')
+        goal_delete = reverse(
+            "planning:toc-item-delete", args=[self.team_a.public_id, "outcome", self.goal.public_id]
+        )
+        self.assertNotContains(response, goal_delete)  # the goal cannot be deleted
+        self.assertContains(response, '<span class="toc-layer">Layer 1</span>')
+        self.assertContains(response, "(no rationale)")
+
+    def test_the_page_has_one_add_form_and_links_to_the_other_forms(self):
+        self.login(self.member_a)
+        response = self.client.get(self.page())
+        self.assertContains(response, 'name="outcome-title"', count=1)
+        self.assertContains(response, 'action="/plan/', count=1)  # the outcome form only
+        for name in (
+            "link-precondition",
+            "intervention-title",
+            "assumption-text",
+            "indicator-what",
+            "narrative-goal",
+        ):
+            self.assertNotContains(response, f'name="{name}"')
+        for kind in ("link", "intervention", "assumption", "indicator"):
+            self.assertContains(response, f'href="{self.add_url(kind)}"')
+        self.assertContains(response, f'data-link-url="{self.add_url("link")}"')
+        self.assertContains(response, reverse("planning:toc-narrative", args=[self.team_a.public_id]))
+
+    def test_link_mode_opens_the_link_form_with_both_outcomes_chosen(self):
+        self.login(self.member_a)
+        url = self.add_url("link") + f"?precondition={self.trust.public_id}&outcome={self.policy.public_id}"
+        response = self.client.get(url, headers={"HX-Request": "true"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "<html")
+        self.assertContains(response, f'<option value="{self.trust.public_id}" selected>')
+        self.assertContains(response, f'<option value="{self.policy.public_id}" selected>')
+
+    def test_readers_get_rows_without_actions(self):
+        self.login(self.reader)
+        response = self.client.get(self.page())
+        self.assertContains(response, f'<tr id="outcome-{self.trust.public_id}">')
+        self.assertNotContains(response, 'class="toc-row-actions"')
+        self.assertNotContains(response, "/delete/")
+        self.assertNotContains(response, self.add_url("link"))
+
+
 class WriteTests(TocTestCase):
     def setUp(self):
         self.login(self.member_a)

@@ -1,6 +1,6 @@
 /* The theory of change diagram, enhanced: a click on an outcome opens its edit form in the side
-   panel (without JavaScript the same click opens the form's page); in link mode two clicks fill the
-   "Link two outcomes" form; the PNG button draws the server's SVG on a canvas and saves it.
+   panel (without JavaScript the same click opens the form's page); in link mode two clicks open the
+   "Link two outcomes" form in the panel with both outcomes chosen; the PNG button draws the server's SVG on a canvas and saves it.
    Everything here has a form or a link that works without it. */
 (function () {
   "use strict";
@@ -37,20 +37,16 @@
   }
 
   function fillLinkForm(from, to) {
-    var details = document.getElementById("add-link");
-    var precondition = document.getElementById("id_link-precondition");
-    var outcome = document.getElementById("id_link-outcome");
-    if (!details || !precondition || !outcome) { return; }
-    precondition.value = from.dataset.id;
-    outcome.value = to.dataset.id;
-    details.open = true;
-    var rationale = document.getElementById("id_link-rationale");
-    (rationale || outcome).focus();
+    // The "Link two outcomes" form opens in the panel with both outcomes chosen.
+    var address = canvas.dataset.linkUrl;
+    if (!address) { return; }
+    address += (address.indexOf("?") < 0 ? "?" : "&") + "precondition=" + encodeURIComponent(from.dataset.id) +
+      "&outcome=" + encodeURIComponent(to.dataset.id);
+    openForm(address, "id_link-rationale");
     say(format(canvas.dataset.done, { from: from.dataset.title, to: to.dataset.title }));
   }
 
-  function openForm(node) {
-    var address = node.getAttribute("href");
+  function openForm(address, focusId) {
     fetch(address, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
@@ -58,8 +54,8 @@
       })
       .then(function (html) {
         panel.innerHTML = html;
-        var heading = panel.querySelector("h1");
-        if (heading) { heading.focus(); }
+        var target = (focusId && document.getElementById(focusId)) || panel.querySelector("h1");
+        if (target) { target.focus(); }
       })
       .catch(function () { window.location.href = address; });
   }
@@ -68,7 +64,7 @@
     var node = event.target.closest("a.toc-node");
     if (!node) { return; }
     event.preventDefault();
-    if (!isLinkMode) { openForm(node); return; }
+    if (!isLinkMode) { openForm(node.getAttribute("href")); return; }
     if (!chosen) {
       chosen = node;
       node.classList.add("is-chosen");
