@@ -65,3 +65,25 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+SEED_MIGRATIONS = (
+    "healthywork.partners.migrations.0003_seed_sectors_and_populations",
+    "healthywork.catalog.migrations.0003_seed_taxonomies",
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(request):
+    """Browser tests run on a transactional database, which other transactional tests leave
+    flushed, without the rows the data migrations seed (sectors, populations, action types,
+    conditions); put them back before each (the seeds are idempotent)."""
+    if "browser" in request.keywords:
+        from importlib import import_module
+
+        from django.apps import apps
+
+        request.getfixturevalue("transactional_db")
+        for module in SEED_MIGRATIONS:
+            import_module(module).seed(apps, None)
+    yield
