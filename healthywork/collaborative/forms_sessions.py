@@ -45,7 +45,9 @@ class SessionForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["facilitators"] = list(self.instance.facilitators.values_list("pk", flat=True))
         else:
-            self.initial.setdefault("number", sessions.next_number(cohort))
+            # model_to_dict gave the new session's number as None: propose the next one.
+            if self.initial.get("number") is None:
+                self.initial["number"] = sessions.next_number(cohort)
 
     def clean_number(self) -> int:
         # The cohort is not a field of the form, so the model's unique check would skip it.

@@ -66,7 +66,7 @@ class SessionPagesTests(TeamTestCase):
     def test_a_facilitator_adds_a_session(self):
         self.login(self.facilitator)
         url = reverse("collaborative:session-create", args=[self.cohort.public_id])
-        self.assertContains(self.client.get(url), 'value="2"')  # the next number
+        self.assertContains(self.client.get(url), 'name="number" value="2"')  # the next number
         response = self.client.post(url, session_data(facilitators=[self.facilitator.pk]), follow=True)
         session = Session.objects.get(number=3)
         self.assertRedirects(response, session.get_absolute_url())
