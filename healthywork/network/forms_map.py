@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.network.forms_filters import NetworkFilterFields
 from healthywork.network.graph import NetworkFilter
 from healthywork.network.mapdata import SIZE_METRICS
-from healthywork.network.models import CollaborationLevel, Provenance, TieKind, Wave
-from healthywork.partners.models import Family, Level, Sector
+from healthywork.network.models import CollaborationLevel, Wave
 
 
 def size_choices() -> list[tuple[str, str]]:
@@ -14,7 +14,9 @@ def size_choices() -> list[tuple[str, str]]:
     return [(name, labels[name]) for name in SIZE_METRICS]
 
 
-class MapFilterForm(forms.Form):
+class MapFilterForm(NetworkFilterFields):
+    field_order = ["wave", "size", "kind", "family", "sector", "level", "provenance", "min_level", "planned"]
+
     wave = forms.ModelChoiceField(
         label=_("Wave"),
         queryset=Wave.objects.none(),
@@ -23,30 +25,6 @@ class MapFilterForm(forms.Form):
         empty_label=None,
     )
     size = forms.ChoiceField(label=_("Size of organizations by"), choices=size_choices, required=False)
-    kind = forms.MultipleChoiceField(
-        label=_("Kinds of tie"), choices=TieKind.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    family = forms.MultipleChoiceField(
-        label=_("Sector families"),
-        choices=Family.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sector = forms.MultipleChoiceField(
-        label=_("Sectors"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
-    )
-    level = forms.MultipleChoiceField(
-        label=_("Organization levels"),
-        choices=Level.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    provenance = forms.MultipleChoiceField(
-        label=_("Where ties come from"),
-        choices=Provenance.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     min_level = forms.TypedChoiceField(
         label=_("Lowest level of collaboration"),
         choices=[("", _("Any, including unknown"))]
@@ -61,7 +39,6 @@ class MapFilterForm(forms.Form):
     def __init__(self, data=None, *, user=None, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["wave"].queryset = Wave.objects.visible_to(user)
-        self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
 
     def size_metric(self) -> str:
         chosen = self.cleaned_data.get("size") if self.is_valid() else ""

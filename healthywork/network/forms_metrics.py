@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healthywork.network.forms_filters import NetworkFilterFields
 from healthywork.network.graph import NetworkFilter
-from healthywork.network.models import Provenance, TieKind, Wave
-from healthywork.partners.models import Family, Level, Sector
+from healthywork.network.models import Wave
 
 GROUP_BY_CHOICES = [
     ("sector", gettext_lazy("Sector")),
@@ -29,40 +29,9 @@ SORT_COLUMNS = (
 )
 
 
-class MetricsFilterForm(forms.Form):
-    kind = forms.MultipleChoiceField(
-        label=gettext_lazy("Kinds of tie"),
-        choices=TieKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    family = forms.MultipleChoiceField(
-        label=gettext_lazy("Sector families"),
-        choices=Family.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sector = forms.MultipleChoiceField(
-        label=gettext_lazy("Sectors"), choices=[], required=False, widget=forms.CheckboxSelectMultiple
-    )
-    level = forms.MultipleChoiceField(
-        label=gettext_lazy("Organization levels"),
-        choices=Level.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    provenance = forms.MultipleChoiceField(
-        label=gettext_lazy("Where ties come from"),
-        choices=Provenance.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class MetricsFilterForm(NetworkFilterFields):
     group_by = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GROUP_BY_CHOICES, required=False)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, data: Any = None, **kwargs: Any) -> None:
-        super().__init__(data, **kwargs)
-        self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
 
     def clean_sort(self) -> str:
         sort = self.cleaned_data["sort"] or "-degree"
