@@ -51,7 +51,7 @@ class CollaborativeConfig(AppConfig):
         """Every pair of organizations on one team of a cohort whose dates overlap the wave:
         undirected, kind "team_membership", provenance "team", evidence = the team's name."""
         from healthywork.collaborative.models import Membership
-        from healthywork.network.graph import Edge
+        from healthywork.network.graph import pair_edges
         from healthywork.network.models import Provenance, TieKind
 
         rows = Membership.objects.filter(
@@ -60,20 +60,4 @@ class CollaborativeConfig(AppConfig):
         teams: dict[int, tuple[str, set[int]]] = {}
         for team_id, name, organization_id in rows.iterator(chunk_size=5000):
             teams.setdefault(team_id, (name, set()))[1].add(organization_id)
-        edges = []
-        for name, organizations in teams.values():
-            ordered = sorted(organizations)
-            for index, source in enumerate(ordered):
-                for target in ordered[index + 1 :]:
-                    edges.append(
-                        Edge(
-                            source=source,
-                            target=target,
-                            kind=TieKind.TEAM_MEMBERSHIP,
-                            level=None,
-                            is_directed=False,
-                            provenance=Provenance.TEAM,
-                            evidence=name,
-                        )
-                    )
-        return edges
+        return pair_edges(teams.values(), kind=TieKind.TEAM_MEMBERSHIP, provenance=Provenance.TEAM)

@@ -66,10 +66,10 @@ def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> Tabl
     return _read_csv(data)
 
 
-def _read_json(data: bytes) -> Table:
-    """A JSON list of objects with the same keys, as a table; items are numbered from 1."""
+def load_json(data: bytes) -> Any:
+    """A UTF-8 JSON document, or TableError naming what is wrong with it (line and column)."""
     try:
-        records = json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise TableError(_("The JSON file is not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
@@ -79,6 +79,11 @@ def _read_json(data: bytes) -> Table:
         ) from None
     except RecursionError:
         raise TableError(_("The JSON file is nested too deeply.")) from None
+
+
+def _read_json(data: bytes) -> Table:
+    """A JSON list of objects with the same keys, as a table; items are numbered from 1."""
+    records = load_json(data)
     if not isinstance(records, list):
         raise TableError(_("The JSON file must hold a list of objects, one per record."))
     if not records:

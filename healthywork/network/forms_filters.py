@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from healthywork.network.models import Provenance, TieKind
+from healthywork.network.graph import NetworkFilter
+from healthywork.network.models import Provenance, TieKind, Wave
 from healthywork.partners.models import Family, Level, Sector
 
 
@@ -25,3 +26,22 @@ class NetworkFilterFields(forms.Form):
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["sector"].choices = list(Sector.objects.values_list("slug", "name"))
+
+    def network_filter(self, wave: Wave) -> NetworkFilter:
+        data = self.cleaned_data
+        return NetworkFilter(
+            wave=wave,
+            kinds=data["kind"],
+            provenances=data["provenance"],
+            sectors=data["sector"],
+            families=data["family"],
+            levels=data["level"],
+        )
+
+    def error_list(self) -> list[str]:
+        """Each problem as '<field>: <message>', for the page and the JSON answer alike."""
+        return [
+            f"{self.fields[name].label or name}: {message}"
+            for name, errors in self.errors.items()
+            for message in errors
+        ]

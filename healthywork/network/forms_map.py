@@ -52,21 +52,6 @@ class MapFilterForm(NetworkFilterFields):
         return [self[name] for name in ("kind", "family", "sector", "level", "provenance")]
 
     def network_filter(self, wave: Wave) -> NetworkFilter:
-        data = self.cleaned_data
-        return NetworkFilter(
-            wave=wave,
-            kinds=data["kind"],
-            provenances=data["provenance"],
-            sectors=data["sector"],
-            families=data["family"],
-            levels=data["level"],
-            include_planned=data["planned"],
-        )
-
-    def error_list(self) -> list[str]:
-        """Each problem as '<field>: <message>', for the page and the JSON answer alike."""
-        return [
-            f"{self.fields[name].label}: {message}"
-            for name, errors in self.errors.items()
-            for message in errors
-        ]
+        network_filter = super().network_filter(wave)
+        network_filter.include_planned = self.cleaned_data["planned"]
+        return network_filter

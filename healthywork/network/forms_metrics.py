@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthywork.network.forms_filters import NetworkFilterFields
-from healthywork.network.graph import NetworkFilter
 from healthywork.network.models import Wave
 
 GROUP_BY_CHOICES = [
@@ -44,25 +43,6 @@ class MetricsFilterForm(NetworkFilterFields):
 
     def grouping(self) -> str:
         return self.cleaned_data.get("group_by") or "sector"
-
-    def network_filter(self, wave: Wave) -> NetworkFilter:
-        data = self.cleaned_data
-        return NetworkFilter(
-            wave=wave,
-            kinds=data["kind"],
-            provenances=data["provenance"],
-            sectors=data["sector"],
-            families=data["family"],
-            levels=data["level"],
-        )
-
-    def error_list(self) -> list[str]:
-        """Each problem as '<field>: <message>'."""
-        return [
-            f"{self.fields[name].label or name}: {message}"
-            for name, errors in self.errors.items()
-            for message in errors
-        ]
 
 
 class CompareForm(forms.Form):

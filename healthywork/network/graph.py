@@ -121,8 +121,14 @@ def initiative_edges(wave: Wave) -> list[Edge]:
     )
     for initiative_id, organization_id in partners.values_list("initiative_id", "organization_id"):
         members[initiative_id][1].add(organization_id)
+    return pair_edges(members.values(), kind=TieKind.JOINT_PROGRAMS, provenance=Provenance.INITIATIVE)
+
+
+def pair_edges(groups: Iterable[tuple[str, set[int]]], *, kind: str, provenance: str) -> list[Edge]:
+    """An undirected edge for every pair of organizations in each (evidence, organizations) group:
+    co-partners of an initiative, members of a team."""
     edges = []
-    for title, organizations in members.values():
+    for evidence, organizations in groups:
         ordered = sorted(organizations)
         for index, source in enumerate(ordered):
             for target in ordered[index + 1 :]:
@@ -130,11 +136,11 @@ def initiative_edges(wave: Wave) -> list[Edge]:
                     Edge(
                         source=source,
                         target=target,
-                        kind=TieKind.JOINT_PROGRAMS,
+                        kind=kind,
                         level=None,
                         is_directed=False,
-                        provenance=Provenance.INITIATIVE,
-                        evidence=title,
+                        provenance=provenance,
+                        evidence=evidence,
                     )
                 )
     return edges

@@ -9,7 +9,6 @@ transaction, each tie through `ties.create_tie` (one audit event each).
 """
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from healthywork.core.previews import ImportPreview
-from healthywork.core.tabular import Table, TableError
+from healthywork.core.tabular import Table, TableError, load_json
 from healthywork.network import ties
 from healthywork.network.models import Provenance, Tie, TieKind, Wave
 from healthywork.partners.models import Organization
@@ -340,17 +339,7 @@ def read_kumu(data: bytes, max_bytes: int | None = None) -> Table:
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": round(len(data) / 1048576, 1), "limit": round(limit / 1048576, 1)}
         )
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise TableError(_("The JSON file is not UTF-8 text.")) from None
-    except json.JSONDecodeError as error:
-        raise TableError(
-            _("The JSON file is malformed (line %(line)s, column %(column)s): %(error)s")
-            % {"line": error.lineno, "column": error.colno, "error": error.msg}
-        ) from None
-    except RecursionError:
-        raise TableError(_("The JSON file is nested too deeply.")) from None
+    document = load_json(data)
     if not isinstance(document, dict) or not isinstance(document.get("connections"), list):
         raise TableError(_("A Kumu file is a JSON object with a list “connections” (and a list “elements”)."))
     elements = document.get("elements") or []
