@@ -8,10 +8,13 @@ from ninja.errors import AuthenticationError, ValidationError
 from healthywork.accounts.api import ApiTokenAuth, SessionAuth
 from healthywork.accounts.api import router as accounts_router
 from healthywork.catalog.api import router as catalog_router
+from healthywork.evaluation.api import router as evaluation_router
+from healthywork.implementation.api import router as implementation_router
 from healthywork.network.api import router as network_router
 from healthywork.partners.api import router as partners_router
 from healthywork.planning.api import router as planning_router
 from healthywork.scan.api import router as scan_router
+from healthywork.training.api import router as training_router
 
 api = NinjaAPI(
     title="healthywork API",
@@ -46,3 +49,6 @@ api.add_router("/", catalog_router)
 api.add_router("/", scan_router)
 api.add_router("/", network_router)
 api.add_router("/", planning_router)
+api.add_router("/", implementation_router)
+api.add_router("/", evaluation_router)
+api.add_router("/", training_router)

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "healthywork.network",
     "healthywork.collaborative",
     "healthywork.planning",
+    "healthywork.implementation",
+    "healthywork.evaluation",
+    "healthywork.training",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,10 @@ ABILITIES: dict[str, set[str]] = {
         "network.manage",
         "collaborative.manage",
         "collaborative.view_all",
+        "implementation.manage",
+        "evaluation.manage",
+        "evaluation.view_all",
+        "training.manage",
     },
     Role.FACILITATOR: {
         "registry.edit",
@@ -47,10 +51,11 @@ ABILITIES: dict[str, set[str]] = {
         "network.edit",
         "collaborative.manage",
         "collaborative.view_all",
+        "training.manage",
     },
     Role.TEAM_MEMBER: set(),
     Role.CODER: {"people.view_all"},
-    Role.EVALUATOR: {"people.view_all", "collaborative.view_all"},
+    Role.EVALUATOR: {"people.view_all", "collaborative.view_all", "evaluation.manage", "evaluation.view_all"},
     Role.VIEWER: set(),
 }
 

@@ -12,6 +12,7 @@ from healthywork.collaborative import teams
 from healthywork.collaborative.cohorts import team_rows
 from healthywork.collaborative.forms_teams import DefinitionForm, MembershipForm, TeamForm, TeamPersonForm
 from healthywork.collaborative.models import Cohort, Team
+from healthywork.core.panels import collect
 from healthywork.core.permissions import get_visible_or_404
 
 
@@ -47,6 +48,7 @@ def team_detail(request: HttpRequest, public_id) -> HttpResponse:
         "definition": teams.definition_of(team),
         "can_manage": team.cohort.can_manage(request.user),
         "can_edit": team.can_edit(request.user),
+        "panels": collect("team_panels", team, request.user),
     }
     return render(request, "collaborative/teams_detail.html", context)
 

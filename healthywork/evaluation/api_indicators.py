@@ -1,0 +1,5 @@
+"""Filled by the area's author."""
+
+from ninja import Router
+
+router = Router()

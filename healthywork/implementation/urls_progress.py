@@ -1,0 +1,3 @@
+"""Filled by the area's author."""
+
+urlpatterns: list = []
