@@ -1,14 +1,11 @@
 """Applications: the public form on the cohort's link (no account), and the review by the
 cohort's managers (score, notes, accept into a team, or decline)."""
 
-import hashlib
-import hmac
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,29 +18,16 @@ from django.views.decorators.http import require_POST
 from healthywork.collaborative import applications, cohorts
 from healthywork.collaborative.forms_applications import AcceptForm, ApplicationForm, ReviewForm
 from healthywork.collaborative.models import Application, ApplicationStatus, Cohort
+from healthywork.core import ratelimit
 from healthywork.core.permissions import get_visible_or_404
 
 RATE_LIMITS = {"view": (60, 600), "submit": (5, 3600)}  # requests per window (seconds), per address
 
 
 def _over_limit(request: HttpRequest, kind: str) -> bool:
-    """A fixed-window counter in the cache, keyed by a keyed hash of the client's address: no
-    address is stored, and the key expires with the window."""
+    """Per client address, kept only as an expiring keyed hash (see core.ratelimit)."""
     limit, window = RATE_LIMITS[kind]
-    proxies = int(getattr(settings, "HEALTHYWORK_TRUSTED_PROXIES", 0) or 0)
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part]
-    address = (
-        forwarded[-proxies] if proxies and len(forwarded) >= proxies else request.META.get("REMOTE_ADDR", "")
-    )
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"apply:{address}".encode(), hashlib.sha256).hexdigest()
-    key = f"collaborative:apply:{kind}:{digest[:40]}"
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    return ratelimit.over_limit(request, f"collaborative:apply:{kind}", limit, window)
 
 
 def _language(request: HttpRequest) -> str:

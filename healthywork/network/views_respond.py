@@ -5,19 +5,17 @@ page, and without it a returning respondent lands where they left off. `?lang=es
 language; by default the respondent's own language is used.
 """
 
-import hashlib
-import hmac
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from healthywork.core import ratelimit
 from healthywork.network import respond as answers
 from healthywork.network.forms_respond import AboutForm, RatingForm
 from healthywork.network.models import PartnerRating, Respondent
@@ -26,35 +24,9 @@ RATE_LIMIT = 60  # requests per window, per link and per client address
 RATE_WINDOW_SECONDS = 600
 
 
-def _client_address(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or behind N trusted reverse proxies (setting HEALTHYWORK_TRUSTED_PROXIES = N)
-    the address the outermost of them saw; X-Forwarded-For is not trusted otherwise."""
-    proxies = int(getattr(settings, "HEALTHYWORK_TRUSTED_PROXIES", 0) or 0)
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _over_limit(request: HttpRequest, token: str) -> bool:
-    """Fixed-window counters in the cache. The address is kept only as a keyed hash that expires
-    with the window, so no IP address is ever stored with the answers."""
-    secret = settings.SECRET_KEY.encode()
-    address = _client_address(request)
-    over = False
-    for kind, value in (("ip", address), ("token", token)):
-        digest = hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:40]
-        key = f"network:respond:{kind}:{digest}"
-        cache.add(key, 0, RATE_WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, RATE_WINDOW_SECONDS)
-            count = 1
-        over = over or count > RATE_LIMIT
-    return over
+    """Per link and per client address (kept only as an expiring keyed hash, see core.ratelimit)."""
+    return ratelimit.over_limit(request, "network:respond", RATE_LIMIT, RATE_WINDOW_SECONDS, token=token)
 
 
 def _language(request: HttpRequest, respondent: Respondent | None) -> str:
