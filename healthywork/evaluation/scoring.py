@@ -9,10 +9,12 @@ Rules (documented in docs/evaluation.md):
   missing), the mean or the sum of all scored items, or nothing;
 - the band of a total is the first band with low ≤ total ≤ high (bands may be given with two
   decimals, as published: a total of 0.615 falls in no band of 0.00–0.61 / 0.62–0.85 unless the
-  bands are read as rounded, so totals are rounded to the bands' precision before lookup).
+  bands are read as rounded, so totals are rounded half up to the bands' precision before lookup:
+  0.614 → 0.61 → the first band, 0.615 → 0.62 → the second).
 """
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -109,10 +111,17 @@ def band_of(total: float, bands: list[dict]) -> str | None:
     for band in bands:
         low, high = float(band["low"]), float(band["high"])
         decimals = max(_decimals(band["low"]), _decimals(band["high"]))
-        value = round(float(total), decimals) if decimals else float(total)
+        value = _round_half_up(float(total), decimals) if decimals else float(total)
         if low <= value <= high:
             return str(band.get("label", f"{low}–{high}"))
     return None
+
+
+def _round_half_up(value: float, decimals: int) -> float:
+    """Round as a person does (0.615 → 0.62, 1.555 → 1.56), after dropping floating-point noise
+    below 1e-9 (a mean computed as 0.61499999999 is 0.615)."""
+    cleaned = Decimal(repr(round(value, 9)))
+    return float(cleaned.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 
 
 def _decimals(number) -> int:
