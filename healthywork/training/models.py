@@ -72,6 +72,12 @@ class Training(models.Model):
     completion_rule = models.TextField(
         _("what completion means"), blank=True, help_text=_("Shown on the certificate page.")
     )
+    completion_minutes = models.PositiveIntegerField(
+        _("minutes needed to complete"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: completing means being present every day."),
+    )
     pre_administration = models.ForeignKey(
         Administration,
         verbose_name=_("pre survey"),

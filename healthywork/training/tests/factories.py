@@ -15,7 +15,8 @@ def training(title: str | None = None, **fields) -> Training:
     fields.setdefault("description", "Work as a social determinant of health.")
     fields.setdefault("modality", Modality.ONLINE)
     fields.setdefault("starts_at", timezone.make_aware(datetime(2030, 3, 5, 15, 0)))
-    fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=1, minutes=30))
+    if fields["starts_at"] is not None:
+        fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=1, minutes=30))
     fields.setdefault("status", TrainingStatus.PUBLISHED)
     fields.setdefault("slug", f"training-{number}")
     return Training.objects.create(title=title or f"Training {number}", **fields)
