@@ -4,7 +4,7 @@ per team, and the iCalendar file of a cohort's sessions."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +22,7 @@ from healthywork.collaborative.models import (
     Team,
     TeamPerson,
 )
-from healthywork.core import audit
+from healthywork.core import audit, icalendar
 from healthywork.partners.models import Person
 
 SESSION_FIELDS = ["number", "title", "starts_at", "ends_at", "place", "link", "objectives", "agenda"]
@@ -376,54 +376,22 @@ def deliverables_by_team(session: Session, teams: QuerySet[Team]) -> list[tuple[
 # --- iCalendar --------------------------------------------------------------------------------
 
 
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _ics_fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with a space (RFC 5545, 3.1)."""
-    pieces, current = [], ""
-    for character in line:
-        if len((current + character).encode("utf-8")) > (75 if not pieces else 74):
-            pieces.append(current)
-            current = ""
-        current += character
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
 def sessions_ics(cohort: Cohort, absolute_url: Any) -> str:
     """The cohort's sessions as an iCalendar file; `absolute_url(path)` makes a full address."""
-    stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//healthywork//collaborative//EN",
-        "CALSCALE:GREGORIAN",
-    ]
-    lines.append("X-WR-CALNAME:" + _ics_text(cohort.name))
+    events = []
     for session in cohort.sessions.order_by("number"):
-        begin = session.starts_at.astimezone(UTC)
         description = "\n\n".join(part for part in (session.objectives, session.agenda, session.link) if part)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{session.public_id}@healthywork",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{begin:%Y%m%dT%H%M%SZ}",
-            "SUMMARY:" + _ics_text(f"{cohort.name}: {session}"),
-        ]
-        if session.ends_at:
-            lines.append(f"DTEND:{session.ends_at.astimezone(UTC):%Y%m%dT%H%M%SZ}")
-        if session.place or session.link:
-            lines.append("LOCATION:" + _ics_text(session.place or session.link))
-        if description:
-            lines.append("DESCRIPTION:" + _ics_text(description))
-        lines += ["URL:" + absolute_url(session.get_absolute_url()), "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(_ics_fold(line) + "\r\n" for line in lines)
+        events.append(
+            icalendar.Event(
+                uid=f"{session.public_id}@healthywork",
+                summary=f"{cohort.name}: {session}",
+                start=session.starts_at,
+                end=session.ends_at,
+                location=session.place or session.link,
+                description=description,
+                url=absolute_url(session.get_absolute_url()),
+            )
+        )
+    return icalendar.calendar(
+        events, name=cohort.name, product="-//healthywork//collaborative//EN", method=""
+    )

@@ -11,7 +11,7 @@ older version (EditConflict, with the stored values for the "both versions" mess
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from healthywork.collaborative.models import Cohort, Team
-from healthywork.core import audit, tabular
+from healthywork.core import audit, icalendar, tabular
 from healthywork.planning.concurrency import check_version
 from healthywork.planning.models import ActionPlan, ActionStep, Objective, StepStatus
 
@@ -679,47 +679,16 @@ def plan_data(plan: ActionPlan, objectives: Sequence[Objective] | None = None) -
     }
 
 
-def ical_escape(text: str) -> str:
-    """A TEXT value escaped per RFC 5545 §3.3.11."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\r", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def ical_fold(line: str) -> str:
-    """A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character;
-    continuation lines start with one space."""
-    parts: list[str] = []
-    current, size, limit = "", 0, 75
-    for character in line:
-        width = len(character.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74  # the leading space takes one octet
-        current += character
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
+# The RFC 5545 writer is shared (core.icalendar); these names stay for callers and tests.
+ical_escape = icalendar.escape
+ical_fold = icalendar.fold
 
 
 def export_ical(plan: ActionPlan, objectives: Sequence[Objective] | None = None) -> bytes:
     """One all-day VEVENT per step with a by-when date, on that date; its UID is the step's public
     id, so that importing the file again updates the events instead of duplicating them."""
     objectives = objectives_with_steps(plan) if objectives is None else objectives
-    stamp = plan.updated_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//healthywork//action plan//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:" + ical_escape(str(plan)),
-    ]
+    events = []
     for objective in objectives:
         for step in objective.steps.all():
             if step.due_date is None:
@@ -738,20 +707,19 @@ def export_ical(plan: ActionPlan, objectives: Sequence[Objective] | None = None)
             ):
                 if value:
                     details.append(f"{label}: {value}")
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{step.public_id}@healthywork",
-                f"DTSTAMP:{stamp}",
-                "DTSTART;VALUE=DATE:" + step.due_date.strftime("%Y%m%d"),
-                "DTEND;VALUE=DATE:" + (step.due_date + timedelta(days=1)).strftime("%Y%m%d"),
-                "SUMMARY:" + ical_escape(_("Due: %(what)s") % {"what": step.what}),
-                "DESCRIPTION:" + ical_escape("\n".join(details)),
-                "CATEGORIES:" + ical_escape(str(step.get_status_display())),
-                "TRANSP:TRANSPARENT",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(ical_fold(line) for line in lines) + "\r\n").encode("utf-8")
+            events.append(
+                icalendar.Event(
+                    uid=f"{step.public_id}@healthywork",
+                    summary=_("Due: %(what)s") % {"what": step.what},
+                    start=step.due_date,
+                    description="\n".join(details),
+                    categories=str(step.get_status_display()),
+                    is_transparent=True,
+                )
+            )
+    return icalendar.calendar_bytes(
+        events, name=str(plan), product="-//healthywork//action plan//EN", stamp=plan.updated_at
+    )
 
 
 def export_plan(plan: ActionPlan, fmt: str) -> tuple[bytes, str]:

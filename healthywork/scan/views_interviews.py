@@ -1,7 +1,7 @@
 """Interview guides (with their topics and questions) and interviews, with a schedule and its .ics."""
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from healthywork.core import icalendar
 from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.scan import guides, projects
@@ -238,57 +239,27 @@ def interview_schedule(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "scan/interviews_schedule.html", context)
 
 
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _ics_fold(line: str) -> str:
-    """Lines of at most 75 octets, continued with CRLF and a space (RFC 5545, 3.1)."""
-    pieces, current = [], ""
-    for character in line:
-        limit = 75 if not pieces else 74
-        if len((current + character).encode("utf-8")) > limit:
-            pieces.append(current)
-            current = ""
-        current += character
-    pieces.append(current)
-    return "\r\n ".join(pieces)
-
-
 def interview_schedule_ics(request: HttpRequest, public_id) -> HttpResponse:
     """The project's planned interviews that have a date, as an iCalendar file."""
     project = get_visible_or_404(Project, request.user, public_id=public_id)
-    stamp = timezone.now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//healthywork//scan//EN", "CALSCALE:GREGORIAN"]
     planned = project.interviews.filter(status=InterviewStatus.PLANNED, scheduled_at__isnull=False)
+    events = []
     for interview in planned.select_related("organization", "guide"):
-        begin = interview.scheduled_at.astimezone(UTC)
-        finish = begin + timedelta(minutes=interview.duration_minutes or 60)
         description = f"{interview.get_mode_display()}" + (
             f" — {interview.guide}" if interview.guide_id else ""
         )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{interview.public_id}@healthywork",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{begin:%Y%m%dT%H%M%SZ}",
-            f"DTEND:{finish:%Y%m%dT%H%M%SZ}",
-            "SUMMARY:"
-            + _ics_text(_("Interview: %(organization)s") % {"organization": interview.organization}),
-            "DESCRIPTION:" + _ics_text(description),
-            "URL:" + request.build_absolute_uri(interview.get_absolute_url()),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    response = HttpResponse(
-        "".join(_ics_fold(line) + "\r\n" for line in lines), content_type="text/calendar; charset=utf-8"
-    )
+        events.append(
+            icalendar.Event(
+                uid=f"{interview.public_id}@healthywork",
+                summary=_("Interview: %(organization)s") % {"organization": interview.organization},
+                start=interview.scheduled_at,
+                end=interview.scheduled_at + timedelta(minutes=interview.duration_minutes or 60),
+                description=description,
+                url=request.build_absolute_uri(interview.get_absolute_url()),
+            )
+        )
+    content = icalendar.calendar(events, product="-//healthywork//scan//EN", method="")
+    response = HttpResponse(content, content_type=icalendar.CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="interviews.ics"'
     return response
 
