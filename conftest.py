@@ -70,6 +70,7 @@ def _english_by_default():
 SEED_MIGRATIONS = (
     "healthywork.partners.migrations.0003_seed_sectors_and_populations",
     "healthywork.catalog.migrations.0003_seed_taxonomies",
+    "healthywork.evaluation.migrations.0002_shipped_instruments",
 )
 
 
