@@ -22,6 +22,6 @@ class EvaluationConfig(AppConfig):
         ]
 
     def team_panels(self, team, user) -> list:
-        from healthywork.evaluation.panels_indicators import team_panels
+        from healthywork.evaluation import panels_administrations, panels_indicators
 
-        return team_panels(team, user)
+        return panels_indicators.team_panels(team, user) + panels_administrations.team_panels(team, user)
