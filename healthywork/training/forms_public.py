@@ -30,7 +30,11 @@ class PublicRegistrationForm(forms.Form):
         error_messages={"required": _("Please agree, so that we may keep your registration.")},
     )
     # A field people never see; a bot that fills it is thanked and nothing is saved.
-    website = forms.CharField(label=_("Leave this empty"), required=False)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
