@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from healthywork.core.models import AuditEvent
 from healthywork.evaluation.models import Answer, Invitation, Item, ItemKind, Response, ResponseStatus
@@ -111,7 +112,9 @@ class RespondPageTests(TestCase):
         self.assertContains(self.post(url, q1="3"), "Thank you")
         response = Response.objects.get()
         self.assertEqual(response.respondent_key, f"person:{self.person.pk}")
-        self.assertContains(self.client.get(url), "You have already answered")
+        with translation.override("es"):  # the invitation's language
+            already = gettext("You have already answered")
+        self.assertContains(self.client.get(url), already)
         self.post(url, key="key-other", q1="1")
         self.assertEqual(Response.objects.count(), 1)
 
