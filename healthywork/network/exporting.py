@@ -39,7 +39,7 @@ def export_ties(wave: Wave, params: Mapping[str, Any], fmt: str) -> tuple[bytes,
     if fmt in tabular.EXPORT_FORMATS:
         return tabular.export_bytes(fmt, COLUMNS, table_rows(wave, rows))
     if fmt == "kumu":
-        return kumu_bytes(rows), GRAPH_FORMATS[fmt]
+        return kumu_bytes(rows, wave_name=wave.name), GRAPH_FORMATS[fmt]
     graph = tie_graph(wave, rows)
     buffer = io.BytesIO()
     if fmt == "gexf":
@@ -100,9 +100,10 @@ def tie_graph(wave: Wave, rows: list[TieRow]) -> nx.MultiGraph:
     return graph
 
 
-def kumu_bytes(rows: list[TieRow]) -> bytes:
+def kumu_bytes(rows: list[TieRow], *, wave_name: str = "") -> bytes:
     """Kumu's JSON import format: elements (label, type = sector, tags) and connections
-    (from, to by label; type = kind; direction)."""
+    (from, to by label; type = kind; direction; wave, a custom field that
+    `healthywork import ties` reads back)."""
     elements: dict[str, dict[str, Any]] = {}
     for row in rows:
         for node in (row.source, row.target):
@@ -125,6 +126,7 @@ def kumu_bytes(rows: list[TieRow]) -> bytes:
             "level": row.edge.level,
             "provenance": str(row.edge.provenance),
             "note": row.evidence,
+            **({"wave": wave_name} if wave_name else {}),
         }
         for row in rows
     ]

@@ -4,8 +4,9 @@ of it or nothing.
 `preview_ties(table, default_wave=...)` decides for every row what would happen (create, skip or
 refuse) and why, naming the row and the column; it writes nothing. `read_kumu(data)` turns a
 Kumu-style JSON file ({"elements": [...], "connections": [...]}) into the same table, one row per
-connection. `apply_ties(preview, by=...)` writes a preview without refused rows in one
-transaction, each tie through `ties.create_tie` (one audit event each).
+connection (a `KumuTable`, so that messages can name Kumu's fields). `apply_ties(preview, by=...)`
+writes a preview without refused rows in one transaction, each tie through `ties.create_tie` (one
+audit event each).
 """
 
 import difflib
@@ -46,6 +47,11 @@ class TieRowResult:
     reason: str = ""  # why a row is skipped
     data: dict[str, Any] = field(default_factory=dict)
     wave: Wave | None = None
+
+
+@dataclass
+class KumuTable(Table):
+    """The connections of a Kumu file as rows of ties."""
 
 
 @dataclass
@@ -106,7 +112,7 @@ def preview_ties(table: Table, *, default_wave: Wave | None = None, is_kumu: boo
     A row's wave is its `wave` column (a wave's name, any case), or `default_wave` when the
     column is absent or empty. Duplicates of a stored tie (same wave, kind and pair; either
     order when both are undirected) are skipped; duplicates within the file are refused."""
-    preview = TiePreview(rows=[], is_kumu=is_kumu)
+    preview = TiePreview(rows=[], is_kumu=is_kumu or isinstance(table, KumuTable))
     absent = [column for column in REQUIRED_COLUMNS if column not in table.headers]
     if absent:
         preview.file_errors.append(
@@ -327,12 +333,14 @@ def _decide(rows: list[TieRowResult], preview: TiePreview) -> None:
             row.reason = _("This tie of this kind is already stored in this wave.")
 
 
-def read_kumu(data: bytes, max_bytes: int | None = None) -> Table:
+def read_kumu(data: bytes, max_bytes: int | None = None, *, read_waves: bool = False) -> KumuTable:
     """A Kumu-style JSON file as a table of ties, one row per connection (numbered from 1).
 
     Elements are matched by label; a connection's `from` and `to` name an element by its label
     (or by its `_id`/`id`), `type` is the kind of tie, `direction` is directed, mutual or
-    undirected, and optional `level` and `note` (or `description`) are read too."""
+    undirected, and optional `level`, `note` (or `description`) and `provenance` are read too
+    (so the derived ties of an export are skipped, as in a table). With `read_waves` (the
+    command line, where no wave is chosen) a connection's `wave` field is its wave."""
     limit = max_bytes if max_bytes is not None else settings.HEALTHYWORK_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise TableError(
@@ -348,11 +356,22 @@ def read_kumu(data: bytes, max_bytes: int | None = None) -> Table:
     labels: dict[str, str] = {}
     for number, element in enumerate(elements, start=1):
         if not isinstance(element, dict) or not str(element.get("label") or "").strip():
+            identifier = element.get("_id") or element.get("id") if isinstance(element, dict) else None
+            if identifier not in (None, ""):
+                raise TableError(
+                    _("Element %(number)s (id “%(id)s”) of the Kumu file has no label.")
+                    % {"number": number, "id": identifier}
+                )
             raise TableError(_("Element %(number)s of the Kumu file has no label.") % {"number": number})
         label = str(element["label"]).strip()
         for identifier in (element.get("_id"), element.get("id")):
             if identifier not in (None, ""):
                 labels[str(identifier)] = label
+    if not document["connections"]:
+        raise TableError(_("The Kumu file has no connections: there is no tie to import."))
+    headers = ["source", "target", "kind", "level", "directed", "provenance", "note"]
+    if read_waves:
+        headers.append("wave")
     rows: list[tuple[int, dict[str, str]]] = []
     for number, connection in enumerate(document["connections"], start=1):
         if not isinstance(connection, dict):
@@ -364,24 +383,19 @@ def read_kumu(data: bytes, max_bytes: int | None = None) -> Table:
             value = connection.get(name)
             return "" if value is None or isinstance(value, (dict, list)) else str(value).strip()
 
-        ends = {}
-        for end in ("from", "to"):
-            ends[end] = labels.get(text(end), text(end))
-        direction = text("direction") or "directed"
-        rows.append(
-            (
-                number,
-                {
-                    "source": ends["from"],
-                    "target": ends["to"],
-                    "kind": text("type"),
-                    "level": text("level"),
-                    "directed": direction,
-                    "note": text("note") or text("description"),
-                },
-            )
-        )
-    return Table(headers=["source", "target", "kind", "level", "directed", "note"], rows=rows)
+        values = {
+            "source": labels.get(text("from"), text("from")),
+            "target": labels.get(text("to"), text("to")),
+            "kind": text("type"),
+            "level": text("level"),
+            "directed": text("direction") or "directed",
+            "provenance": text("provenance"),
+            "note": text("note") or text("description"),
+        }
+        if read_waves:
+            values["wave"] = text("wave")
+        rows.append((number, values))
+    return KumuTable(headers=headers, rows=rows)
 
 
 def is_kumu(data: bytes) -> bool:

@@ -2,15 +2,18 @@
 
 `healthywork import ties FILE [--dry-run]` reads CSV, XLSX or a JSON list of objects with the
 columns source, target, kind, level, directed, provenance, wave, note; every row names its wave
-(the core command has no per-kind options). Kumu-style JSON (an object, not a list) is imported
-on the web page, where the wave is chosen. `healthywork export ties --filter wave=NAME` writes
+(the core command has no per-kind options). It reads Kumu-style JSON (an object with
+"elements" and "connections") too: each connection's `wave` field names its wave, and may be
+left out when the database holds one wave only. `healthywork export ties --filter wave=NAME` writes
 a wave's ties; `--filter format=gexf|graphml|kumu` gives a graph file instead of the table.
 """
 
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from healthywork.core import tabular
 from healthywork.core.tabular import Table
 from healthywork.network import exporting, importing
 from healthywork.network.models import Wave
@@ -38,20 +41,61 @@ def import_ties(
     if options.get("create_missing"):
         message = _("Ties do not create organizations: add them to the registry first.")
         return ImportReport(empty, [(None, "", message)], [], False)
-    preview = importing.preview_ties(table)
+    is_kumu = isinstance(table, importing.KumuTable)
+    default_wave = None
+    if is_kumu:
+        waves = list(Wave.objects.order_by("start_date", "name"))
+        unnamed = [number for number, values in table.rows if not values.get("wave")]
+        if len(waves) == 1:
+            default_wave = waves[0]
+        elif unnamed:
+            message = ngettext(
+                "Connection %(numbers)s of the Kumu file names no wave: give every connection a field "
+                "“wave” (one of: %(valid)s), or import the file on the web page, where the wave is chosen.",
+                "Connections %(numbers)s of the Kumu file name no wave: give every connection a field "
+                "“wave” (one of: %(valid)s), or import the file on the web page, where the wave is chosen.",
+                len(unnamed),
+            ) % {
+                "numbers": ", ".join(str(number) for number in unnamed[:5])
+                + (" …" if len(unnamed) > 5 else ""),
+                "valid": "; ".join(wave.name for wave in waves) or _("none yet: create a wave first"),
+            }
+            return ImportReport(empty, [(None, "", message)], [], False)
+    preview = importing.preview_ties(table, default_wave=default_wave, is_kumu=is_kumu)
     problems: list[tuple[int | None, str, str]] = [(None, "", message) for message in preview.file_errors]
     for row in preview.refused:
         for column, message in row.errors:
-            problems.append((row.number, column, message))
+            if is_kumu:
+                # The core command says "Row N"; a Kumu file has connections, named by their number.
+                problems.append(
+                    (
+                        None,
+                        "",
+                        _("Connection %(number)s, %(field)s: %(message)s")
+                        % {"number": row.number, "field": column, "message": message},
+                    )
+                )
+            else:
+                problems.append((row.number, column, message))
+    skipped = _("Connection %(row)s skipped: %(reason)s") if is_kumu else _("Row %(row)s skipped: %(reason)s")
     warnings = list(preview.warnings) + [
-        _("Row %(row)s skipped: %(reason)s") % {"row": row.number, "reason": row.reason}
-        for row in preview.rows
-        if row.action == "skip"
+        skipped % {"row": row.number, "reason": row.reason} for row in preview.rows if row.action == "skip"
     ]
     is_written = preview.can_apply and not dry_run
     if is_written:
         importing.apply_ties(preview, by=by)
     return ImportReport({**empty, **preview.summary()}, problems, warnings, is_written)
+
+
+def read_ties_file(data: bytes, filename: str, max_bytes: int | None = None) -> Table:
+    """The core import command's reader for ties: a Kumu JSON object, or any table it reads."""
+    name = filename.lower()
+    if not name.endswith((".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")) and importing.is_kumu(data):
+        return importing.read_kumu(data, max_bytes, read_waves=True)
+    return tabular.read_table(data, filename, max_bytes)
+
+
+import_ties.read_file = read_ties_file  # type: ignore[attr-defined]
 
 
 def export_ties(fmt: str, filters: dict[str, str]) -> bytes:

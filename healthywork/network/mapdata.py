@@ -24,7 +24,10 @@ Caching (Django's cache), without building the graph on a hit:
   those records changes the stamp, so the cached map is never stale;
 - `request_key(...)` = wave + stamp + normalised filter + size metric + language: under it sit
   the serialized JSON bytes (answered as they are, with an ETag), and under the same key without
-  the size metric, the computed positions and metrics.
+  the size metric, the computed positions and metrics;
+- under the stamp alone (whatever the filter), the wave's whole graph as numpy columns
+  (`mapgraph.wave_graph`, read from plain value tuples, no object per tie), which each filter
+  narrows with masks: the data request never builds `graph.Network`'s 40,000 `Edge`s.
 
 The JSON is compact (see `map_data`): nodes as rows under a list of field names, sectors, kinds
 and provenances as lookup tables, and one drawn edge per pair of organizations with a bitmask of
@@ -36,8 +39,6 @@ import json
 import math
 import random
 from dataclasses import dataclass
-from itertools import repeat
-from operator import attrgetter, eq
 
 import networkx as nx
 import numpy as np
@@ -53,6 +54,15 @@ from scipy.sparse.csgraph import connected_components
 from healthywork.catalog.models import Initiative, InitiativePartner
 from healthywork.network.analysis import analyse, density
 from healthywork.network.graph import Network, NetworkFilter, build_network, roster_ids
+from healthywork.network.mapgraph import (
+    KIND_CODES,
+    PROVENANCE_CODES,
+    MapGraph,
+    as_map_graph,
+    distinct,
+    filtered,
+    wave_graph,
+)
 from healthywork.network.models import (
     CollaborationLevel,
     PartnerRating,
@@ -70,14 +80,12 @@ PATH_METRICS = ("betweenness", "eigenvector")  # from `analysis.analyse`, comput
 FULL_METRICS_MAX_NODES = 300  # up to here every metric is computed whatever the size metric
 SPRING_LAYOUT_MAX_NODES = 300
 CACHE_SECONDS = 24 * 60 * 60
-CACHE_VERSION = "network-map:2"
+CACHE_VERSION = "network-map:3"
 SPACING = 40.0  # pixels between neighbouring organizations in a sector disc
 EDGE_TABLE_LIMIT = 1000  # rows of the ties table on the page; the tie export has them all
 # Bits of a drawn edge's flags: a one-way tie from its source to its target (arrow at the target),
 # one from its target to its source (arrow at the source), every tie of the pair is planned.
 ARROW_TO_TARGET, ARROW_TO_SOURCE, PLANNED = 1, 2, 4
-KIND_CODES = [choice.value for choice in TieKind]
-PROVENANCE_CODES = [choice.value for choice in Provenance]
 LEVEL_CODES = [choice.value for choice in Level]
 
 
@@ -146,47 +154,32 @@ def legend(network: Network) -> list[dict]:
     ]
 
 
-def graph_key(network: Network) -> str:
+def graph_key(network: Network | MapGraph) -> str:
     """A hash of the node and edge set: the same graph gives the same key, whatever the filter and
     whatever the order. The edges become rows of integers sorted by numpy (sorting 40,000 Python
     tuples costs ten times as much)."""
-    codes: dict[str, int] = {}
-    rows = np.array(
-        [
-            (
-                edge.source,
-                edge.target,
-                codes.setdefault(edge.kind, len(codes)),
-                -1 if edge.level is None else edge.level,
-                edge.is_directed,
-                codes.setdefault(edge.provenance, len(codes)),
-                codes.setdefault(edge.status, len(codes)),
-            )
-            for edge in network.edges
-        ],
-        dtype=np.int64,
-    ).reshape(-1, 7)
-    # The codes are numbered in order of appearance; rename them in sorted order so that the
-    # order of the edges does not change the key.
-    renumber = np.array([rank for _name, rank in sorted(codes.items())], dtype=np.int64)
-    lookup = np.empty(len(codes), dtype=np.int64)
-    lookup[renumber] = np.arange(len(codes))
-    for column in (2, 5, 6):
-        if len(rows):
-            rows[:, column] = lookup[rows[:, column]]
+    graph = as_map_graph(network)
+    rows = np.column_stack(
+        [graph.source, graph.target, graph.kind, graph.level, graph.directed, graph.provenance, graph.planned]
+    ).astype(np.int64)
     rows = rows[np.lexsort(rows.T[::-1])] if len(rows) else rows
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(np.array(sorted(network.nodes), dtype=np.int64).tobytes())
-    digest.update(repr(sorted(codes)).encode())
+    digest.update(np.array(sorted(graph.nodes), dtype=np.int64).tobytes())
     digest.update(rows.tobytes())
     return f"{CACHE_VERSION}:{digest.hexdigest()}"
 
 
-def _spring_positions(network: Network) -> dict[int, tuple[float, float]]:
+def _spring_positions(network: Network | MapGraph) -> dict[int, tuple[float, float]]:
+    columns = as_map_graph(network)
     graph = nx.Graph()
     ordered = sorted(network.nodes, key=lambda pk: network.nodes[pk].public_id)
     graph.add_nodes_from(ordered)
-    graph.add_edges_from(sorted({tuple(sorted((edge.source, edge.target))) for edge in network.edges}))
+    pairs = zip(
+        np.minimum(columns.source, columns.target).tolist(),
+        np.maximum(columns.source, columns.target).tolist(),
+        strict=True,
+    )
+    graph.add_edges_from(sorted(set(pairs)))
     count = max(len(ordered), 1)
     # k a little above 1/sqrt(n) spreads the clusters apart; the seed makes the picture repeatable.
     layout = nx.spring_layout(graph, k=1.6 / math.sqrt(count), iterations=80, seed=20170101)
@@ -223,7 +216,7 @@ def _sector_positions(network: Network, degrees: dict[int, float]) -> dict[int, 
     return positions
 
 
-def layout_name(network: Network) -> str:
+def layout_name(network: Network | MapGraph) -> str:
     return "spring" if len(network.nodes) <= SPRING_LAYOUT_MAX_NODES else "sector-discs"
 
 
@@ -237,25 +230,33 @@ class _EdgeArrays:
     directed: np.ndarray
 
 
-def _edge_arrays(network: Network, position: dict[int, int]) -> _EdgeArrays:
-    edges, count = network.edges, len(network.edges)
-    # one pass in C per field (map and attrgetter), then numpy, as `analysis` does
+def _edge_arrays(graph: MapGraph, position: dict[int, int]) -> _EdgeArrays:
+    """The ends as positions in a node order, by a sorted lookup in numpy (no Python per tie)."""
+    ids = np.fromiter(position, np.int64, len(position))
+    places = np.fromiter(position.values(), np.int64, len(position))
+    order = np.argsort(ids)
+    ids, places = ids[order], places[order]
+
+    def placed(ends: np.ndarray) -> np.ndarray:
+        if not len(ids):
+            return np.full(len(ends), -1, np.int64)
+        found = np.minimum(np.searchsorted(ids, ends), len(ids) - 1)
+        return np.where(ids[found] == ends, places[found], -1)
+
     return _EdgeArrays(
-        source=np.fromiter(map(position.get, map(attrgetter("source"), edges), repeat(-1)), np.int64, count),
-        target=np.fromiter(map(position.get, map(attrgetter("target"), edges), repeat(-1)), np.int64, count),
-        level=np.fromiter(
-            (-1 if level is None else level for level in map(attrgetter("level"), edges)), np.int64, count
-        ),
-        directed=np.fromiter(map(attrgetter("is_directed"), edges), bool, count),
+        source=placed(graph.source),
+        target=placed(graph.target),
+        level=graph.level.astype(np.int64),
+        directed=graph.directed,
     )
 
 
-def _tied_pairs(network: Network) -> tuple[list[int], np.ndarray, np.ndarray]:
+def _tied_pairs(network: Network | MapGraph) -> tuple[list[int], np.ndarray, np.ndarray]:
     """Node ids, the distinct undirected tied pairs (i · n + j, i < j) and the distinct arcs
     (source · n + target) as positions in the ids, as `analysis.analyse` counts them."""
     ids = list(network.nodes)
     n = len(ids)
-    columns = _edge_arrays(network, {pk: number for number, pk in enumerate(ids)})
+    columns = _edge_arrays(as_map_graph(network), {pk: number for number, pk in enumerate(ids)})
     kept = (
         (columns.level != 0)
         & (columns.source >= 0)
@@ -263,12 +264,12 @@ def _tied_pairs(network: Network) -> tuple[list[int], np.ndarray, np.ndarray]:
         & (columns.source != columns.target)
     )
     source, target, directed = columns.source[kept], columns.target[kept], columns.directed[kept]
-    pairs = np.unique(np.minimum(source, target) * n + np.maximum(source, target))
-    arcs = np.unique(np.concatenate([source * n + target, (target * n + source)[~directed]]))
+    pairs = distinct(np.minimum(source, target) * n + np.maximum(source, target))
+    arcs = distinct(np.concatenate([source * n + target, (target * n + source)[~directed]]))
     return ids, pairs, arcs
 
 
-def degree_measures(network: Network) -> tuple[dict[int, dict[str, int]], float | None, int]:
+def degree_measures(network: Network | MapGraph) -> tuple[dict[int, dict[str, int]], float | None, int]:
     """Degree, in- and out-degree of every node (as `analysis.analyse` defines them), the density
     and the number of components, with numpy and scipy only."""
     ids, pairs, arcs = _tied_pairs(network)
@@ -288,7 +289,7 @@ def degree_measures(network: Network) -> tuple[dict[int, dict[str, int]], float 
     return per_node, density(len(ids), len(pairs)), components
 
 
-def needed_metrics(network: Network, size_metric: str = "degree") -> tuple[str, ...]:
+def needed_metrics(network: Network | MapGraph, size_metric: str = "degree") -> tuple[str, ...]:
     """The metrics beyond degree the map computes: the one it is sized by, or all of them for a
     small network."""
     if len(network.nodes) <= FULL_METRICS_MAX_NODES:
@@ -296,7 +297,7 @@ def needed_metrics(network: Network, size_metric: str = "degree") -> tuple[str, 
     return (size_metric,) if size_metric in PATH_METRICS else ()
 
 
-def computed(network: Network, size_metric: str = "degree", *, key: str | None = None) -> dict:
+def computed(network: Network | MapGraph, size_metric: str = "degree", *, key: str | None = None) -> dict:
     """Degree, positions (and betweenness/eigenvector when `needed_metrics` says so) of the
     network, cached under `key` (by default a hash of the node and edge set)."""
     key = key or graph_key(network)
@@ -319,7 +320,8 @@ def computed(network: Network, size_metric: str = "degree", *, key: str | None =
         }
     if not set(needed_metrics(network, size_metric)) <= set(found["metrics"]):
         # One `analyse` gives both betweenness and eigenvector: keep both.
-        metrics = analyse(network.nodes, network.edges)
+        edges = network.edges if isinstance(network, Network) else network.edges()
+        metrics = analyse(network.nodes, edges)
         for pk, values in found["per_node"].items():
             measured = metrics.per_node.get(pk, {})
             values["betweenness"] = measured.get("betweenness", 0.0)
@@ -428,23 +430,20 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def drawn_edges(network: Network, position: dict[int, int]) -> list[list]:
+def drawn_edges(network: Network | MapGraph, position: dict[int, int]) -> list[list]:
     """One drawn edge per pair of organizations: [source, target, kinds, level, flags,
     provenances], the ends as positions in the node list, kinds and provenances as bitmasks over
     `KIND_CODES` / `PROVENANCE_CODES`, level the highest known (None when none is known), flags
     the ARROW_TO_TARGET / ARROW_TO_SOURCE / PLANNED bits. A pair with one-way ties in one direction
     only is drawn from their source; otherwise from the end first in the node list."""
-    if not network.edges:
+    graph = as_map_graph(network)
+    if not graph.ties:
         return []
-    edges, count = network.edges, len(network.edges)
-    kind_bit = {code: 1 << number for number, code in enumerate(KIND_CODES)}
-    provenance_bit = {code: 1 << number for number, code in enumerate(PROVENANCE_CODES)}
-    columns = _edge_arrays(network, position)
-    kinds = np.fromiter(map(kind_bit.get, map(attrgetter("kind"), edges), repeat(0)), np.int64, count)
-    provenances = np.fromiter(
-        map(provenance_bit.get, map(attrgetter("provenance"), edges), repeat(0)), np.int64, count
-    )
-    planned = np.fromiter(map(eq, map(attrgetter("status"), edges), repeat(TieStatus.PLANNED)), bool, count)
+    columns = _edge_arrays(graph, position)
+    # a code outside the lists (-1) sets no bit
+    kinds = np.where(graph.kind >= 0, np.left_shift(1, graph.kind.astype(np.int64)), 0)
+    provenances = np.where(graph.provenance >= 0, np.left_shift(1, graph.provenance.astype(np.int64)), 0)
+    planned = graph.planned
     low = np.minimum(columns.source, columns.target)
     high = np.maximum(columns.source, columns.target)
     forward = columns.directed & (columns.source == low)
@@ -482,7 +481,7 @@ def drawn_edges(network: Network, position: dict[int, int]) -> list[list]:
     return table
 
 
-def map_data(network: Network, size_metric: str = "degree", *, key: str | None = None) -> dict:
+def map_data(network: Network | MapGraph, size_metric: str = "degree", *, key: str | None = None) -> dict:
     """The JSON the map draws, compact:
 
     - `nodes`: one row per organization (sorted by name), its cells named by `node_fields`: public
@@ -494,6 +493,7 @@ def map_data(network: Network, size_metric: str = "degree", *, key: str | None =
     - `organization_url` with `url_marker` to replace by a node's public id;
     - `legend`, `labels` (readable names of the codes) and `summary` (nodes, ties = tie records,
       drawn = drawn edges, density, components, layout)."""
+    network = as_map_graph(network)
     found = computed(network, size_metric, key=key)
     metrics = [name for name in PATH_METRICS if name in found["metrics"]]
     ordered = sorted(network.nodes.items(), key=lambda item: (item[1].name.casefold(), item[1].public_id))
@@ -548,7 +548,7 @@ def map_data(network: Network, size_metric: str = "degree", *, key: str | None =
         },
         "summary": {
             "nodes": len(nodes),
-            "ties": len(network.edges),
+            "ties": network.ties,
             "drawn": len(edges),
             "density": found["density"],
             "components": found["components"],
@@ -573,12 +573,14 @@ def cached_map_json(
     network_filter: NetworkFilter, *, min_level: int | None, size_metric: str, extra: dict
 ) -> tuple[bytes, str]:
     """The map's JSON bytes and their ETag. A hit costs the stamp's aggregate queries and one cache
-    read; a miss builds the network and computes only what the size metric needs."""
+    read; a miss filters the wave's columns (`mapgraph.wave_graph`, read once per data stamp) and
+    computes only what the size metric needs."""
     stamp = data_stamp(network_filter.wave)
     key = request_key(network_filter.wave, network_filter, min_level, size_metric, stamp=stamp)
     content = cache.get(key)
     if content is None:
-        network = map_network(network_filter, min_level=min_level)
+        graph, roster = wave_graph(network_filter.wave, stamp)
+        network = filtered(graph, roster, network_filter, min_level)
         computed_key = request_key(network_filter.wave, network_filter, min_level, stamp=stamp)
         content = serialize(map_data(network, size_metric, key=computed_key) | extra)
         cache.set(key, content, CACHE_SECONDS)

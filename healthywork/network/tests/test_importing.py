@@ -14,7 +14,7 @@ from django.urls import reverse
 from healthywork.core.models import AuditEvent, StagedUpload
 from healthywork.core.tabular import read_table
 from healthywork.core.tests.base import PersonaTestCase
-from healthywork.network import importing
+from healthywork.network import exporting, importing
 from healthywork.network.models import Tie
 from healthywork.network.tests import factories
 from healthywork.partners.tests import factories as partner_factories
@@ -253,3 +253,88 @@ class ImportCommandTests(ImportTestCase):
                 call_command("import", "ties", str(path), stdout=stdout)
         output = stdout.getvalue()
         self.assertIn("Row 2, target: An organization cannot have a tie with itself.", output)
+
+
+class KumuCommandTests(ImportTestCase):
+    def run_import(self, document: dict, *args: str, name: str = "map.json") -> str:
+        with tempfile.TemporaryDirectory() as directory:
+            path = Path(directory) / name
+            path.write_text(json.dumps(document), encoding="utf-8")
+            stdout = io.StringIO()
+            try:
+                call_command("import", "ties", str(path), *args, stdout=stdout, stderr=io.StringIO())
+            except CommandError as error:
+                return stdout.getvalue() + f"CommandError: {error}"
+            return stdout.getvalue()
+
+    def with_wave(self, name: str) -> dict:
+        connections = [{**connection, "wave": name} for connection in KUMU["connections"]]
+        return {**KUMU, "connections": connections}
+
+    def test_a_kumu_file_imports_into_the_wave_its_connections_name_and_a_dry_run_writes_nothing(self):
+        output = self.run_import(self.with_wave("after 2019"), "--dry-run")
+        self.assertIn("2 to create", output)
+        self.assertIn("Dry run", output)
+        self.assertFalse(Tie.objects.exists())
+        output = self.run_import(self.with_wave("after 2019"))
+        self.assertIn("2 created", output)
+        referral = Tie.objects.get(kind="referrals")
+        self.assertEqual((referral.source, referral.target, referral.level), (self.union, self.clinic, 3))
+        self.assertTrue(referral.is_directed)
+        self.assertEqual(set(Tie.objects.values_list("wave", flat=True)), {self.later.pk})
+        self.assertFalse(Tie.objects.get(kind="funding").is_directed)
+        self.assertIn("Connection 1 skipped", self.run_import(self.with_wave("after 2019")))
+
+    def test_a_kumu_file_without_waves_needs_one_when_there_are_several(self):
+        output = self.run_import(KUMU)
+        self.assertIn("Connections 1, 2 of the Kumu file name no wave", output)
+        self.assertIn("After 2019; Baseline 2017", output)
+        self.assertIn("Nothing was written", output)
+        self.assertFalse(Tie.objects.exists())
+
+    def test_with_one_wave_a_kumu_file_may_leave_the_wave_out(self):
+        self.later.delete()
+        self.assertIn("2 created", self.run_import(KUMU))
+        self.assertEqual(set(Tie.objects.values_list("wave", flat=True)), {self.wave.pk})
+
+    def test_one_bad_connection_refuses_the_file_with_its_number_and_field(self):
+        document = self.with_wave("Baseline 2017")
+        document["connections"].append(
+            {"from": "e1", "to": "Nobody Known", "type": "gossip", "level": 9, "wave": "Baseline 2017"}
+        )
+        output = self.run_import(document)
+        self.assertIn("Connection 3, to: No organization is called “Nobody Known”", output)
+        self.assertIn("Connection 3, type: Unknown kind “gossip”", output)
+        self.assertIn("Connection 3, level:", output)
+        self.assertIn("2 to create", output)
+        self.assertIn("CommandError: Nothing was written", output)
+        self.assertFalse(Tie.objects.exists())
+
+    def test_an_unknown_wave_and_a_self_tie_are_named(self):
+        document = {
+            "elements": KUMU["elements"],
+            "connections": [
+                {"from": "e1", "to": "e1", "type": "funding", "wave": "Baseline 2017"},
+                {"from": "e1", "to": "e2", "type": "funding", "wave": "2030"},
+            ],
+        }
+        output = self.run_import(document)
+        self.assertIn("Connection 1, to: An organization cannot have a tie with itself.", output)
+        self.assertIn("Connection 2, wave: Unknown wave “2030”", output)
+
+    def test_a_malformed_file_or_an_element_without_label_is_one_message(self):
+        output = self.run_import({"elements": [{"_id": "e7"}], "connections": []})
+        self.assertIn("Element 1 (id “e7”) of the Kumu file has no label.", output)
+        output = self.run_import({"elements": [], "connections": ["e1"]})
+        self.assertIn("Connection 1 of the Kumu file is not an object.", output)
+
+    def test_a_wave_exported_as_kumu_imports_back_and_derived_ties_are_skipped(self):
+        factories.tie(self.wave, self.union, self.clinic, kind="referrals", is_directed=True)
+        content, _type = exporting.export_ties(self.wave, {}, "kumu")
+        document = json.loads(content)
+        document["connections"].append({**document["connections"][0], "provenance": "initiative"})
+        Tie.objects.all().delete()
+        output = self.run_import(document)
+        self.assertIn("1 created", output)
+        self.assertIn("Connection 2 skipped: Derived ties", output)
+        self.assertEqual(Tie.objects.get().wave, self.wave)

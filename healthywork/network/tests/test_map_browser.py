@@ -1,5 +1,5 @@
 """The network map in a real browser: the nodes are drawn, found by name, shown in the panel,
-saved as PNG and SVG, and listed in the table view."""
+saved as PNG and SVG, listed in the table view, and reached from the keyboard."""
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +12,8 @@ from healthywork.partners.tests import factories as partner_factories
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_a_viewer_sees_the_map_finds_an_organization_and_saves_the_picture(live_server, page):
+def open_map(live_server, page):
+    """Three organizations (the union has degree 2), signed in as a viewer, on the wave's map."""
     user = User(username="vic", role=Role.VIEWER)
     user.set_password("a long browser password")
     user.save()
@@ -32,7 +33,13 @@ def test_a_viewer_sees_the_map_finds_an_organization_and_saves_the_picture(live_
     page.goto(f"{live_server.url}/network/waves/{wave.public_id}/map/")
     canvas = page.locator("#map-canvas")
     expect(canvas).to_have_attribute("data-ready", "true")
-    expect(canvas).to_have_attribute("role", "img")
+    return wave, clinic
+
+
+def test_a_viewer_sees_the_map_finds_an_organization_and_saves_the_picture(live_server, page):
+    wave, clinic = open_map(live_server, page)
+    canvas = page.locator("#map-canvas")
+    expect(canvas).to_have_attribute("role", "application")
     assert page.evaluate("window.healthyworkMap.cy.nodes().length") == 3
     assert page.evaluate("window.healthyworkMap.cy.edges().length") == 2
     # Drawn at the server's positions, and the canvas really holds pixels.
@@ -68,3 +75,49 @@ def test_a_viewer_sees_the_map_finds_an_organization_and_saves_the_picture(live_
 
     page.get_by_label("Size of organizations by").select_option("betweenness")
     expect(canvas).to_have_attribute("data-size", "betweenness")
+
+
+def test_the_map_is_usable_from_the_keyboard(live_server, page):
+    open_map(live_server, page)
+    canvas = page.locator("#map-canvas")
+    status = page.locator("#map-status")
+    expect(canvas).to_have_attribute("aria-describedby", "map-keys")
+    expect(page.locator("#map-keys")).to_be_visible()
+
+    # The map is the tab stop after the last toolbar button.
+    page.get_by_role("button", name="Save as SVG").focus()
+    page.keyboard.press("Tab")
+    expect(canvas).to_be_focused()
+    expect(status).to_have_text("Network map: press an arrow key to go to an organization.")
+
+    # The order of the table: highest degree first, then by name.
+    page.keyboard.press("ArrowRight")
+    expect(status).to_contain_text("Warehouse Workers United (Labor), degree 2: 1 of 3.")
+    page.keyboard.press("ArrowRight")
+    expect(status).to_contain_text("Justice Legal Aid")
+    expect(status).to_contain_text("2 of 3")
+    page.keyboard.press("End")
+    expect(status).to_contain_text("Riverside Clinic")
+    page.keyboard.press("ArrowDown")  # wraps to the first
+    expect(status).to_contain_text("Warehouse Workers United")
+    page.keyboard.press("ArrowLeft")
+    expect(status).to_contain_text("Riverside Clinic")
+
+    page.keyboard.press("Enter")
+    expect(status).to_have_text("Selected: Riverside Clinic")
+    panel = page.locator("#map-panel")
+    expect(panel.get_by_role("heading", name="Riverside Clinic")).to_be_visible()
+    assert page.evaluate("window.healthyworkMap.cy.$(':selected').data('label')") == "Riverside Clinic"
+
+    zoom = page.evaluate("window.healthyworkMap.cy.zoom()")
+    page.keyboard.press("+")
+    assert page.evaluate("window.healthyworkMap.cy.zoom()") > zoom
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert page.evaluate("window.healthyworkMap.cy.zoom()") < zoom
+    page.keyboard.press("Escape")
+    expect(status).to_have_text("No organization is selected.")
+    assert page.evaluate("window.healthyworkMap.cy.$(':selected').length") == 0
+
+    page.keyboard.press("Tab")  # no trap: Tab leaves the map
+    expect(canvas).not_to_be_focused()

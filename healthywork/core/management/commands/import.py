@@ -19,7 +19,9 @@ class Command(BaseCommand):
     An app takes part by defining `IMPORTERS = {"kind": import_}` in its `interchange` module,
     where `import_(table, *, dry_run, on_duplicate, by)` writes nothing when any row is refused
     and returns an object with `summary` (count per action), `problems` ((row number or None,
-    column, message) tuples), `warnings` (messages) and `is_written`.
+    column, message) tuples), `warnings` (messages) and `is_written`. An importer that reads more
+    than tables sets `import_.read_file(data, filename, max_bytes)`, used instead of
+    `tabular.read_table` (it raises TableError for a file it cannot read).
     """
 
     help = "Import records (for example organizations) from a CSV or XLSX file."
@@ -65,7 +67,8 @@ class Command(BaseCommand):
         path = Path(file)
         try:
             data = path.read_bytes()
-            table = tabular.read_table(data, path.name, settings.HEALTHYWORK_MAX_UPLOAD_BYTES)
+            read = getattr(import_, "read_file", tabular.read_table)
+            table = read(data, path.name, settings.HEALTHYWORK_MAX_UPLOAD_BYTES)
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(path)s: %(error)s") % {"path": file, "error": error.strerror}

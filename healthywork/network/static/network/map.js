@@ -1,7 +1,11 @@
 /* The network map: draws the wave's network with Cytoscape.js at the positions the server computed
    (the "preset" layout, so a graph always looks the same), sizes organizations by a chosen metric,
    finds them by name, shows one in the side panel, and saves the picture as PNG or SVG.
-   The page's tables hold the same data, so nothing here is needed for reading.
+   From the keyboard (WCAG 2.1.1): the canvas is one tab stop; the arrow keys move a focus ring from
+   organization to organization in the order of the table (the chosen metric, highest first, then
+   the name), Enter or Space shows the focused one in the panel as a click does, + and - zoom, 0
+   shows everything, Escape clears the choice; the status line says where the focus is. Tab leaves
+   the map. The page's tables hold the same data, so nothing here is needed for reading.
    The JSON is compact (network/mapdata.py `map_data`): nodes as rows named by `node_fields`, sectors
    and codes as lookup tables, one edge per pair of organizations with bitmasks of kinds and flags. */
 (function () {
@@ -22,6 +26,8 @@
   }
   var cy = null;
   var data = null;
+  var order = null; // the nodes in keyboard order, built when first needed and after a resize
+  var focusIndex = -1;
   var legend = {};
   var ARROW_TO_TARGET = 1, ARROW_TO_SOURCE = 2, PLANNED = 4;
 
@@ -87,6 +93,7 @@
       });
     });
     canvas.dataset.size = metric;
+    order = null;
   }
 
   /* Size by a metric; one the server has not computed yet (a large network gets only the one it is
@@ -150,7 +157,15 @@
       { selector: "edge[!level]", style: { "width": 1 } },
       { selector: "edge[?planned]", style: { "line-style": "dashed", "line-color": "#4a5563" } },
       { selector: "node.highlighted, node:selected", style: { "border-width": 5, "border-color": "#b35c00", "z-index": 10 } },
-      { selector: "edge.touching", style: { "line-color": "#b35c00", "opacity": 1, "z-index": 9 } }
+      { selector: "edge.touching", style: { "line-color": "#b35c00", "opacity": 1, "z-index": 9 } },
+      // The keyboard's focus: a thick blue ring, so it differs from the selection in more than colour.
+      {
+        selector: "node.keyboard-focus",
+        style: {
+          "border-width": 6, "border-color": "#0b57d0", "border-style": "double", "z-index": 11,
+          "min-zoomed-font-size": 0, "font-weight": "bold"
+        }
+      }
     ];
     if (!isLarge) {
       list.push({
@@ -192,6 +207,92 @@
     node.connectedEdges().addClass("touching");
   }
 
+  /* A node chosen by click or by Enter: selected, in the panel, and named in the status line. */
+  function choose(node) {
+    cy.nodes().unselect();
+    node.select();
+    show(node);
+    statusLine.textContent = format(strings.selected, { name: node.data("label") });
+  }
+
+  /* Keyboard order: as the table beside the map, the size metric highest first, then the name. */
+  function keyboardOrder() {
+    if (order) { return order; }
+    var metric = canvas.dataset.size || "degree";
+    order = cy.nodes().toArray().sort(function (first, second) {
+      var difference = (second.data(metric) || 0) - (first.data(metric) || 0);
+      return difference || first.data("label").localeCompare(second.data("label"));
+    });
+    return order;
+  }
+
+  /* Move the focus ring to a node, bring it into view, and say which one it is. */
+  function focusNode(index) {
+    var nodes = keyboardOrder();
+    if (!nodes.length) { return; }
+    focusIndex = (index + nodes.length) % nodes.length;
+    var node = nodes[focusIndex];
+    cy.nodes().removeClass("keyboard-focus");
+    node.addClass("keyboard-focus");
+    var at = node.renderedPosition(), margin = 40;
+    if (at.x < margin || at.y < margin || at.x > cy.width() - margin || at.y > cy.height() - margin) {
+      cy.center(node);
+    }
+    statusLine.textContent = format(strings.focused, {
+      name: node.data("label"),
+      sector: node.data("sector_name"),
+      degree: node.data("degree"),
+      index: focusIndex + 1,
+      count: nodes.length
+    });
+  }
+
+  function zoomBy(factor) {
+    var focused = focusIndex >= 0 ? keyboardOrder()[focusIndex] : null;
+    var around = focused ? focused.renderedPosition() : { x: cy.width() / 2, y: cy.height() / 2 };
+    cy.zoom({ level: cy.zoom() * factor, renderedPosition: around });
+    statusLine.textContent = format(strings.zoom, { zoom: cy.zoom().toFixed(2) });
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var handled = true;
+    switch (event.key) {
+      case "ArrowRight": case "ArrowDown": focusNode(focusIndex + 1); break;
+      case "ArrowLeft": case "ArrowUp": focusNode(focusIndex < 0 ? -1 : focusIndex - 1); break;
+      case "Home": focusNode(0); break;
+      case "End": focusNode(-1); break;
+      case "Enter": case " ":
+        if (focusIndex < 0) { focusNode(0); }
+        choose(keyboardOrder()[focusIndex]);
+        break;
+      case "+": case "=": zoomBy(1.25); break;
+      case "-": case "_": zoomBy(0.8); break;
+      case "0": cy.fit(undefined, 30); statusLine.textContent = strings.fitted; break;
+      case "Escape":
+        cy.nodes().unselect().removeClass("keyboard-focus");
+        cy.edges().removeClass("touching");
+        focusIndex = -1;
+        statusLine.textContent = strings.cleared;
+        break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  }
+
+  /* The canvas becomes one tab stop that takes the keys above (role application, so a screen
+     reader passes them on); the instructions are its description. */
+  function enableKeyboard() {
+    canvas.setAttribute("role", "application");
+    canvas.setAttribute("aria-roledescription", strings.roledescription);
+    canvas.setAttribute("aria-describedby", "map-keys");
+    canvas.tabIndex = 0;
+    canvas.addEventListener("keydown", onKey);
+    canvas.addEventListener("focus", function () {
+      if (focusIndex < 0) { statusLine.textContent = strings.start; }
+    });
+  }
+
   function find(event) {
     event.preventDefault();
     var query = document.getElementById("map-search-input").value.trim().toLowerCase();
@@ -209,6 +310,9 @@
     var first = exact.nonempty() ? exact[0] : found[0];
     found.addClass("highlighted");
     first.select();
+    focusIndex = keyboardOrder().indexOf(first);
+    cy.nodes().removeClass("keyboard-focus");
+    first.addClass("keyboard-focus");
     cy.zoom({ level: Math.max(cy.zoom(), 1.2), position: first.position() });
     cy.center(first);
     show(first);
@@ -311,7 +415,13 @@
       hideEdgesOnViewport: isLarge
     });
     sizeBy(canvas.dataset.size || "degree");
-    cy.on("tap", "node", function (event) { show(event.target); });
+    cy.on("tap", "node", function (event) {
+      focusIndex = keyboardOrder().indexOf(event.target);
+      cy.nodes().removeClass("keyboard-focus");
+      event.target.addClass("keyboard-focus");
+      choose(event.target);
+    });
+    enableKeyboard();
     document.getElementById("map-search").addEventListener("submit", find);
     document.getElementById("map-fit").addEventListener("click", function () { cy.fit(undefined, 30); });
     document.getElementById("map-png").addEventListener("click", function () {
@@ -327,6 +437,7 @@
     }
     toolbar.hidden = false;
     canvas.dataset.ready = "true";
+    document.getElementById("map-keys").hidden = false;
     window.healthyworkMap = { cy: cy, toSvg: toSvg };
   }
 
