@@ -130,6 +130,12 @@ def session_detail(request: HttpRequest, public_id) -> HttpResponse:
         "deliverables": sessions.deliverables_by_team(session, visible),
         "material_form": MaterialForm() if can_manage else None,
         "deliverable_form": DeliverableForm() if can_manage else None,
+        # Update links only where the update would be allowed (evaluators read, they do not edit).
+        "editable_teams": {team.pk for team in teams}
+        if can_manage
+        else set(
+            visible.filter(people__user=request.user, people__can_edit=True).values_list("pk", flat=True)
+        ),
     }
     return render(request, "collaborative/sessions_detail.html", context)
 

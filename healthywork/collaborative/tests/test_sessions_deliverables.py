@@ -67,6 +67,11 @@ class DeliverableTests(TeamTestCase):
         for user in (reader, self.evaluator):  # the evaluator sees every team, edits none
             self.login(user)
             self.assertEqual(self.client.post(url, {"status": "accepted"}).status_code, 403)
+            page = self.client.get(self.session.get_absolute_url())
+            self.assertContains(page, "Draft power map")
+            self.assertNotContains(page, url)  # no link to a form that would refuse them
+        self.login(self.member_a)
+        self.assertContains(self.client.get(self.session.get_absolute_url()), url)
         delete = reverse("collaborative:deliverable-delete", args=[deliverable.public_id])
         self.login(self.member_a)
         self.assertEqual(self.client.post(delete).status_code, 403)
