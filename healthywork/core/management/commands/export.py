@@ -103,9 +103,10 @@ class Command(BaseCommand):
                 + "".join(f" {name.upper()}: {text}" for name, text in arguments)
             )
         buffer = getattr(self.stdout, "buffer", None)
-        if out is None and fmt == "xlsx" and (buffer is None or self.stdout.isatty()):
+        if out is None and fmt in ("xlsx", "sav") and (buffer is None or self.stdout.isatty()):
             raise CommandError(
-                _("XLSX is a binary format: give --out FILE, or redirect the output to a file.")
+                _("%(format)s is a binary format: give --out FILE, or redirect the output to a file.")
+                % {"format": fmt.upper()}
             )
         try:
             content = export(fmt, parse_filters(filters), *values)
