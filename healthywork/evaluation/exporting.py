@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from healthywork.core.tabular import neutralise
+from healthywork.evaluation.matrix import load_matrix
 from healthywork.evaluation.models import Administration, Answer, Item, ItemKind, Response
-from healthywork.evaluation.results import load_answers, score
+from healthywork.evaluation.results import score
 from healthywork.evaluation.scoring import ScoringSpec
 
 FORMATS = ("csv", "xlsx", "sav")
@@ -110,7 +111,7 @@ def response_table(administration: Administration, include_identifiers: bool = T
     items = list(
         instrument.items.exclude(kind=ItemKind.NOTE).select_related("dimension").order_by("position", "pk")
     )
-    matrix = load_answers(administration, complete_only=False)
+    matrix = load_matrix(administration, complete_only=False)
     spec = ScoringSpec.from_instrument(instrument, items=matrix.items)
     scored = score(spec, matrix)
     dimensions = list(instrument.dimensions.all())

@@ -21,8 +21,8 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from healthywork.evaluation import analysis
-from healthywork.evaluation.matrix import Matrix, numeric_items
-from healthywork.evaluation.models import Administration, Answer, ItemKind, Response, ResponseStatus
+from healthywork.evaluation.matrix import Matrix, load_matrix
+from healthywork.evaluation.models import Administration, Answer, ItemKind, ResponseStatus
 from healthywork.evaluation.scoring import Scores, ScoringSpec, band_of, score_matrix
 
 SIGNIFICANCE = 0.05
@@ -88,64 +88,6 @@ def _families(organization_ids: list[int | None]) -> list[str | None]:
     return [family_of.get(pk) if pk is not None else None for pk in organization_ids]
 
 
-def load_answers(administration: Administration, complete_only: bool = True) -> Matrix:
-    """The same matrix as `matrix.load_matrix`, read faster: the database joins each response's
-    answers into one "item,number,item,number" string (group_concat / string_agg), so Python
-    receives one row per response instead of one per answer, and numpy parses the numbers."""
-    items = numeric_items(administration.instrument_id)
-    responses = Response.objects.filter(administration=administration)
-    if complete_only:
-        responses = responses.filter(status=ResponseStatus.COMPLETE)
-    rows = list(responses.order_by("pk").values_list("pk", "respondent_key", "team_id", "organization_id"))
-    response_ids = [row[0] for row in rows]
-    values = np.full((len(rows), len(items)), np.nan)
-    if rows and items:
-        # Whole numbers travel as integers: SQLite formats floats as text far more slowly.
-        if connection.vendor == "postgresql":
-            joined = "string_agg(a.item_id::text || ',' || a.number::text, ',')"
-        else:
-            integer = "CAST(a.number AS INTEGER)"
-            number = f"CASE WHEN a.number = {integer} THEN {integer} ELSE a.number END"
-            joined = f"group_concat(a.item_id || ',' || {number}, ',')"
-        chosen = f"SELECT id FROM {Response._meta.db_table} WHERE administration_id = %s"
-        params: list = [administration.pk]
-        if complete_only:
-            chosen += " AND status = %s"
-            params.append(ResponseStatus.COMPLETE)
-        # IN (subquery) rather than a join: the answers are then read in response order through
-        # their index, and the grouping needs no temporary B-tree.
-        sql = (
-            f"SELECT a.response_id, COUNT(*), {joined} FROM {Answer._meta.db_table} a "
-            f"WHERE a.response_id IN ({chosen}) AND a.number IS NOT NULL"
-        )
-        sql += " GROUP BY a.response_id"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        if fetched:
-            row_of = {pk: index for index, pk in enumerate(response_ids)}
-            rows_of_groups = np.array([row_of.get(group[0], -1) for group in fetched], dtype=int)
-            counts = np.array([group[1] for group in fetched], dtype=int)
-            flat = np.fromstring(",".join(group[2] for group in fetched), sep=",")  # noqa: NPY201
-            pairs = flat.reshape(-1, 2)
-            row_index = np.repeat(rows_of_groups, counts)
-            item_ids = np.array([item.pk for item in items], dtype=float)
-            order = np.argsort(item_ids)
-            found = np.searchsorted(item_ids[order], pairs[:, 0])
-            found = np.minimum(found, len(items) - 1)
-            known = item_ids[order][found] == pairs[:, 0]
-            keep = known & (row_index >= 0)
-            values[row_index[keep], order[found[keep]]] = pairs[keep, 1]
-    return Matrix(
-        items=items,
-        response_ids=response_ids,
-        respondent_keys=[row[1] for row in rows],
-        values=values,
-        team_ids=[row[2] for row in rows],
-        organization_ids=[row[3] for row in rows],
-    )
-
-
 def score(spec: ScoringSpec, matrix: Matrix, with_bands: bool = True) -> Scores:
     """`scoring.score_matrix`, with each band looked up once per distinct total (not per row)."""
     scores = score_matrix(dataclasses.replace(spec, bands=[]), matrix.codes, matrix.values)
@@ -161,7 +103,7 @@ def load_scored(
 ) -> Scored:
     """The administration's answers (complete responses by default), scored (bands and sector
     families too unless `with_bands` is False, as pre/post needs neither)."""
-    matrix = load_answers(administration, complete_only=complete_only)
+    matrix = load_matrix(administration, complete_only=complete_only)
     instrument = administration.instrument
     spec = ScoringSpec.from_instrument(instrument, items=matrix.items)
     scores = score(spec, matrix, with_bands)
