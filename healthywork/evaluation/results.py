@@ -12,7 +12,6 @@ Conventions (docs/evaluation-results.md):
   key, or whose key appears twice in one administration, is unmatched (counted, never guessed).
 """
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from healthywork.evaluation import analysis
 from healthywork.evaluation.matrix import Matrix, load_matrix
 from healthywork.evaluation.models import Administration, Answer, ItemKind, ResponseStatus
-from healthywork.evaluation.scoring import Scores, ScoringSpec, band_of, score_matrix
+from healthywork.evaluation.scoring import Scores, ScoringSpec, score_matrix
 
 SIGNIFICANCE = 0.05
 GROUP_BY = ("family", "team")
@@ -89,13 +88,7 @@ def _families(organization_ids: list[int | None]) -> list[str | None]:
 
 
 def score(spec: ScoringSpec, matrix: Matrix, with_bands: bool = True) -> Scores:
-    """`scoring.score_matrix`, with each band looked up once per distinct total (not per row)."""
-    scores = score_matrix(dataclasses.replace(spec, bands=[]), matrix.codes, matrix.values)
-    if with_bands and spec.bands and len(scores.total):
-        distinct, inverse = np.unique(scores.total, return_inverse=True)
-        labels = [band_of(value, spec.bands) for value in distinct]
-        scores.bands = [labels[index] for index in inverse.ravel()]
-    return scores
+    return score_matrix(spec, matrix.codes, matrix.values, with_bands=with_bands)
 
 
 def load_scored(

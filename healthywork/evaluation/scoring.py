@@ -129,8 +129,17 @@ def _decimals(number) -> int:
     return len(text.split(".")[1].rstrip("0")) if "." in text else 0
 
 
-def score_matrix(spec: ScoringSpec, codes: list[str], values: np.ndarray) -> Scores:
-    """Score every row of `values` (columns named by `codes`; NaN = unanswered)."""
+def _bands(total: np.ndarray, bands: list[dict]) -> list[str | None]:
+    if not len(total):
+        return []
+    distinct, inverse = np.unique(total, return_inverse=True)
+    labels = [band_of(value, bands) for value in distinct]
+    return [labels[index] for index in inverse.ravel()]
+
+
+def score_matrix(spec: ScoringSpec, codes: list[str], values: np.ndarray, with_bands: bool = True) -> Scores:
+    """Score every row of `values` (columns named by `codes`; NaN = unanswered); each band is
+    looked up once per distinct total, not once per row."""
     values = np.asarray(values, dtype=float)
     scored = apply_reverse(spec, codes, values)
     index = {code: column for column, code in enumerate(codes)}
@@ -156,5 +165,5 @@ def score_matrix(spec: ScoringSpec, codes: list[str], values: np.ndarray) -> Sco
         dimension_codes=[d.code for d in spec.dimensions],
         dimensions=dimension_scores,
         total=total,
-        bands=[band_of(value, spec.bands) for value in total] if spec.bands else [None] * n,
+        bands=_bands(total, spec.bands) if with_bands and spec.bands else [None] * n,
     )
