@@ -15,7 +15,7 @@ differs, so a second run changes nothing.
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -247,21 +247,6 @@ STATUS_BY_SESSION = {
 ABSENT_EVERY = 9  # about one person in nine misses a given session
 
 
-def _upsert(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
-) -> tuple[models.Model, bool]:
-    """The row matching `lookup`, created or brought up to `values`; saved only if it differs."""
-    obj = model.objects.filter(**lookup).order_by("pk").first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-    return obj, False
-
-
 def session_times(number: int) -> tuple[datetime, datetime]:
     starts_at = SESSION_START + timedelta(days=SESSION_DAYS[number - 1])
     return starts_at, starts_at + timedelta(hours=SESSION_HOURS)
@@ -300,7 +285,7 @@ def team_people_plan(teams: list[tuple[str, list[Organization]]], on: date) -> d
 
 
 def _cohort(facilitator: User | None) -> tuple[Cohort, bool]:
-    cohort, created = _upsert(Cohort, {"name": COHORT}, COHORT_VALUES)
+    cohort, created = partners_demo.upsert(Cohort, {"name": COHORT}, COHORT_VALUES)
     if facilitator is not None and not cohort.facilitators.filter(pk=facilitator.pk).exists():
         cohort.facilitators.add(facilitator)
     return cohort, created
@@ -325,7 +310,7 @@ def _application(
         "decided_at": datetime(2018, 5, 14, 15, 0, tzinfo=UTC),
         "notified_at": datetime(2018, 5, 14, 15, 5, tzinfo=UTC),
     }
-    application, created = _upsert(
+    application, created = partners_demo.upsert(
         Application, {"cohort": cohort, "lead_organization_name": lead.name}, values
     )
     if created:
@@ -350,7 +335,7 @@ def _declined(cohort: Cohort, by) -> None:
         "notified_at": datetime(2018, 5, 14, 15, 35, tzinfo=UTC),
     }
     lookup = {"cohort": cohort, "lead_organization_name": DECLINED["lead_organization_name"]}
-    application, created = _upsert(Application, lookup, values)
+    application, created = partners_demo.upsert(Application, lookup, values)
     if created:
         Application.objects.filter(pk=application.pk).update(
             submitted_at=datetime(2018, 4, 27, 21, 0, tzinfo=UTC)
@@ -368,14 +353,14 @@ def _team(cohort: Cohort, title: str, organizations: list[Organization], applica
         "definition": story["definition"],
         "definition_dimensions": dimensions,
     }
-    team, created = _upsert(Team, {"cohort": cohort, "name": title}, values)
+    team, created = partners_demo.upsert(Team, {"cohort": cohort, "name": title}, values)
     if created:
         Team.objects.filter(pk=team.pk).update(version=3)  # drafted in session 1, revised twice
     if set(team.definition_conditions.values_list("pk", flat=True)) != set(conditions):
         team.definition_conditions.set(conditions)
     for index, organization in enumerate(organizations):
         role = MembershipRole.LEAD if index == 0 else MembershipRole.MEMBER
-        _upsert(Membership, {"team": team, "organization": organization}, {"role": role})
+        partners_demo.upsert(Membership, {"team": team, "organization": organization}, {"role": role})
     providers = set(
         Organization.objects.filter(name__in=ASSISTANCE.get(title, [])).values_list("pk", flat=True)
     )
@@ -388,7 +373,7 @@ def _sessions(cohort: Cohort, facilitator) -> list[Session]:
     sessions = []
     for number, (title, objectives, agenda, _deliverable) in enumerate(SESSIONS, start=1):
         starts_at, ends_at = session_times(number)
-        session, _created = _upsert(
+        session, _created = partners_demo.upsert(
             Session,
             {"cohort": cohort, "number": number},
             {"title": title, "starts_at": starts_at, "ends_at": ends_at, "place": PLACE,
@@ -426,7 +411,7 @@ def _deliverables(sessions: list[Session], teams: list[Team]) -> int:
         for index, team in enumerate(teams):
             status = statuses[index % len(statuses)]
             note = "Reviewed by the facilitator." if status == DeliverableStatus.ACCEPTED else ""
-            _deliverable, created = _upsert(
+            _deliverable, created = partners_demo.upsert(
                 Deliverable,
                 {"team": team, "session": session, "title": title},
                 {"due_date": due, "status": status, "note": note},
@@ -461,13 +446,13 @@ def load(stdout: TextIO) -> None:
         team = _team(cohort, title, organizations, application, facilitator)
         teams.append(team)
         for person, organization in people:
-            _entry, created = _upsert(
+            _entry, created = partners_demo.upsert(
                 TeamPerson, {"team": team, "person": person}, {"organization": organization}
             )
             new_people += created
             attendees.append((team, person))
         if title == MEMBER_TEAM and users[Role.TEAM_MEMBER] is not None:
-            _entry, created = _upsert(
+            _entry, created = partners_demo.upsert(
                 TeamPerson, {"team": team, "user": users[Role.TEAM_MEMBER]},
                 {"organization": organizations[0], "can_edit": True},
             )  # fmt: skip

@@ -1,12 +1,12 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from healthywork.collaborative import sessions
 from healthywork.collaborative.forms_cohorts import UserChoiceField, facilitator_candidates
 from healthywork.collaborative.models import Deliverable, Session, Team
+from healthywork.core.forms import FileOrLinkForm, upload_limit_mb
 
 DATETIME_INPUT = {"type": "datetime-local"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -78,41 +78,12 @@ class SessionForm(forms.ModelForm):
         return sessions.date_warnings(self.instance.cohort, data.get("starts_at"), data.get("ends_at"))
 
 
-class MaterialForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=250, required=False)
-    file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-
+class MaterialForm(FileOrLinkForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit = round(settings.HEALTHYWORK_MAX_UPLOAD_BYTES / 1048576, 1)
         self.fields["file"].help_text = _("Slides, handouts, worksheets: at most %(limit)s MB.") % {
-            "limit": limit
+            "limit": upload_limit_mb()
         }
-        self.fields["title"].help_text = _("Leave empty to use the file's name.")
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload and upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-        return upload
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        upload, url = cleaned.get("file"), cleaned.get("url")
-        if self.errors:
-            return cleaned
-        if not upload and not url:
-            self.add_error("file", _("Upload a file or give a link."))
-        elif upload and url:
-            self.add_error("url", _("Give a file or a link, not both: add them one at a time."))
-        elif not cleaned.get("title"):
-            cleaned["title"] = upload.name if upload else url
-        return cleaned
 
 
 class WalkInForm(forms.Form):

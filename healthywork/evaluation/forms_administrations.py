@@ -35,21 +35,8 @@ class AdministrationForm(forms.ModelForm):
 
     class Meta:
         model = Administration
-        fields = [
-            "instrument",
-            "title",
-            "context_kind",
-            "context_label",
-            "cohort",
-            "session",
-            "team",
-            "time_point",
-            "pre",
-            "opens_at",
-            "closes_at",
-            "public_link_open",
-            "ask_match_code",
-        ]
+        # `languages` is the declared field above (a list on the form, a string on the model).
+        fields = [name for name in administrations.FIELDS if name != "languages"]
         widgets = {
             "opens_at": forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),
             "closes_at": forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),

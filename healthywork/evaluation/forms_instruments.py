@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.evaluation.instrument_format import CODE_PATTERN
 from healthywork.evaluation.models import Dimension, Instrument, Item, ItemKind
 
@@ -242,7 +243,7 @@ IMPORT_SUFFIXES = (".json", ".xlsx")
 
 
 class InstrumentImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=gettext_lazy("Instrument file"),
         help_text=gettext_lazy("A healthywork instrument file (.json) or an XLSForm (.xlsx)."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(IMPORT_SUFFIXES)}),
@@ -250,12 +251,6 @@ class InstrumentImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
-            )
         if not upload.name.lower().endswith(IMPORT_SUFFIXES):
             raise forms.ValidationError(_("“%(name)s” is not a .json or .xlsx file.") % {"name": upload.name})
         return upload

@@ -271,19 +271,6 @@ def chart_spec(indicator: Indicator, measurements: list[Measurement]) -> dict[st
     }
 
 
-def chart_options() -> dict[str, Any]:
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": "indicator",
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
-    }
-
-
 def export_rows(indicator: Indicator) -> tuple[list[str], list[list[Any]]]:
     rows = [
         [

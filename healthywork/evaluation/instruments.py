@@ -17,6 +17,7 @@ from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
 from healthywork.evaluation import instrument_format
 from healthywork.evaluation.models import Answer, Dimension, Instrument, InstrumentKind, Item, ItemKind
+from healthywork.evaluation.results import choice_label
 from healthywork.evaluation.shipped import EPRES_CHOICES, LEVELS_OF_COLLABORATION
 
 COLLABORATION_TEMPLATE = "levels-of-collaboration"
@@ -309,17 +310,11 @@ class PreviewBlock:
     max_value: float | None = None
 
 
-def _label(choice: dict, language: str) -> str:
-    if language.startswith("es") and choice.get("label_es"):
-        return str(choice["label_es"])
-    return str(choice.get("label", choice.get("value")))
-
-
 def preview_blocks(instrument: Instrument, language: str) -> list[PreviewBlock]:
     blocks: list[PreviewBlock] = []
     for item in instrument.items.all():
         text = item.localized_text(language)
-        choices = [(choice.get("value"), _label(choice, language)) for choice in item.choices]
+        choices = [(choice.get("value"), choice_label(choice, language)) for choice in item.choices]
         if item.kind == ItemKind.MATRIX and blocks and blocks[-1].kind == "matrix" and item.group:
             if blocks[-1].code == item.group:
                 blocks[-1].rows.append((item.code, text))

@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.evaluation import indicators
 from healthywork.evaluation.forms_indicators import (
     ChooseAdministrationForm,
@@ -66,7 +68,7 @@ def _detail_context(request: HttpRequest, indicator: Indicator, **extra) -> dict
         "measurements": measurements,
         "target_number": indicators.parse_target(indicator.target),
         "spec": indicators.chart_spec(indicator, measurements),
-        "chart_options": indicators.chart_options(),
+        "chart_options": chart_options("indicator"),
         "can_write": indicators.can_write(request.user, indicator),
         "formats": EXPORT_FORMATS,
         "form": MeasurementForm(),
@@ -176,10 +178,7 @@ def measurement_import(request: HttpRequest, public_id) -> HttpResponse:
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=IMPORT_KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=IMPORT_KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, IMPORT_KIND, upload.name, upload.read())
         return redirect("evaluation:indicator-import-preview", indicator.public_id, staged.pk)
     status = 400 if form.errors else 200
     context = {"indicator": indicator, "form": form, "columns": indicators.IMPORT_COLUMNS}

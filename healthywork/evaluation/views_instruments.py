@@ -15,6 +15,7 @@ from healthywork.core import tabular
 from healthywork.core.audit import snapshot
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required, get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.evaluation import instrument_format, instruments, xlsform
 from healthywork.evaluation.forms_instruments import (
     CopyForm,
@@ -217,10 +218,7 @@ def items_import(request: HttpRequest, public_id) -> HttpResponse:
         data, filename = (
             (upload.read(), upload.name) if upload else (form.cleaned_data["pasted"].encode(), "pasted.csv")
         )
-        StagedUpload.objects.filter(owner=request.user, kind=ITEMS_KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=ITEMS_KIND, filename=filename[:255], data=data
-        )
+        staged = stage_upload(request.user, ITEMS_KIND, filename, data)
         return redirect("evaluation:instrument-items-import-preview", instrument.public_id, staged.pk)
     context = {"form": form, "instrument": instrument}
     return render(request, "evaluation/instrument_items_import.html", context, status=_status(form))
@@ -265,10 +263,7 @@ def instrument_import(request: HttpRequest) -> HttpResponse:
     form = InstrumentImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=IMPORT_KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=IMPORT_KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, IMPORT_KIND, upload.name, upload.read())
         return redirect("evaluation:instrument-import-preview", staged.pk)
     return render(request, "evaluation/instrument_import.html", {"form": form}, status=_status(form))
 

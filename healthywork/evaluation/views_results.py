@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.evaluation import exporting, results
@@ -19,20 +20,6 @@ from healthywork.evaluation.models import Administration, TimePoint
 from healthywork.partners.models import Family
 
 TABLE_FORMATS = ("csv", "xlsx")
-CHART_OPTIONS_ACTIONS = {"export": True, "source": False, "compiled": False, "editor": False}
-
-
-def _chart_options(name: str) -> dict[str, Any]:
-    return {
-        "renderer": "svg",
-        "actions": CHART_OPTIONS_ACTIONS,
-        "downloadFileName": name,
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
-    }
 
 
 def _language() -> str:
@@ -92,7 +79,7 @@ def results_page(request: HttpRequest, public_id) -> HttpResponse:
         "is_filtered": shown is not scored,
         "statistics": statistics,
         "item_spec": _item_chart(statistics["items"]),
-        "item_options": _chart_options("items"),
+        "item_options": chart_options("items"),
         "texts": paginate(request, results.text_answers(administration, team_id, family)),
         "export_formats": exporting.FORMATS,
         "may_identify": _may_identify(request.user, administration),
@@ -105,7 +92,7 @@ def results_page(request: HttpRequest, public_id) -> HttpResponse:
             compare=compare,
             groups=groups,
             compare_spec=_compare_chart(groups, statistics["dimensions"]),
-            compare_options=_chart_options("comparison"),
+            compare_options=chart_options("comparison"),
         )
     return render(request, "evaluation/results_page.html", context, status=status)
 
@@ -118,6 +105,20 @@ def _prepost_url(administration: Administration) -> str:
     if administration.time_point not in (TimePoint.POST, TimePoint.FOLLOW_UP):
         return ""
     return reverse("evaluation:prepost") + f"?post={administration.public_id}"
+
+
+def _bar_chart(values: list[dict[str, Any]], encoding: dict[str, Any], **extra: Any) -> dict[str, Any] | None:
+    """A Vega-Lite bar chart of `values`, as wide as its box; None when there is nothing to draw."""
+    if not values:
+        return None
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "width": "container",
+        **extra,
+        "data": {"values": values},
+        "mark": "bar",
+        "encoding": encoding,
+    }
 
 
 def _item_chart(items: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -133,15 +134,10 @@ def _item_chart(items: list[dict[str, Any]]) -> dict[str, Any] | None:
         for row in items
         for index, choice in enumerate(row["distribution"])
     ]
-    if not values:
-        return None
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "height": {"step": 18},
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return _bar_chart(
+        values,
+        height={"step": 18},
+        encoding={
             "y": {"field": "item", "type": "nominal", "sort": None, "title": _("Item")},
             "x": {
                 "field": "percent",
@@ -164,7 +160,7 @@ def _item_chart(items: list[dict[str, Any]]) -> dict[str, Any] | None:
                 {"field": "percent", "title": "%"},
             ],
         },
-    }
+    )
 
 
 def _compare_chart(groups: list[dict[str, Any]], dimensions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -180,14 +176,9 @@ def _compare_chart(groups: list[dict[str, Any]], dimensions: list[dict[str, Any]
         for cell in group["dimensions"]
         if cell["mean"] is not None
     ]
-    if not values:
-        return None
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return _bar_chart(
+        values,
+        encoding={
             "y": {"field": "dimension", "type": "nominal", "title": _("Dimension")},
             "yOffset": {"field": "group"},
             "x": {"field": "mean", "type": "quantitative", "title": _("Mean score")},
@@ -199,7 +190,7 @@ def _compare_chart(groups: list[dict[str, Any]], dimensions: list[dict[str, Any]
                 {"field": "n", "title": "n"},
             ],
         },
-    }
+    )
 
 
 def results_export(request: HttpRequest, public_id) -> HttpResponse:
@@ -305,7 +296,7 @@ def prepost_page(request: HttpRequest) -> HttpResponse:
             result=result,
             matching=result["matching"],
             spec=_prepost_chart(result["rows"]),
-            chart_options=_chart_options("prepost"),
+            chart_options=chart_options("prepost"),
         )
     return render(request, "evaluation/results_prepost.html", context, status=status)
 
@@ -322,14 +313,9 @@ def _prepost_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         values.append(
             {"measure": row["label"], "time": post, "order": 1, "mean": row["mean_post"], "n": row["n"]}
         )
-    if not values:
-        return None
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "width": "container",
-        "data": {"values": values},
-        "mark": "bar",
-        "encoding": {
+    return _bar_chart(
+        values,
+        encoding={
             "y": {"field": "measure", "type": "nominal", "sort": None, "title": None},
             "yOffset": {"field": "time", "sort": {"field": "order"}},
             "x": {
@@ -345,4 +331,4 @@ def _prepost_chart(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 {"field": "n", "title": _("Pairs")},
             ],
         },
-    }
+    )

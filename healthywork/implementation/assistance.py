@@ -132,19 +132,6 @@ def chart_spec(by_team: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def chart_options() -> dict[str, Any]:
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": "assistance-hours-by-team",
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
-    }
-
-
 # --- Export -----------------------------------------------------------------------------------
 
 

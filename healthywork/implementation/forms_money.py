@@ -5,10 +5,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from healthywork.collaborative.models import Cohort, Team
+from healthywork.core.forms import BoundedFileField
 from healthywork.implementation.models import (
     AssistanceKind,
     AssistanceLog,
@@ -251,17 +251,7 @@ class AssistanceFilterForm(forms.Form):
 
 
 class AssistanceImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("CSV or XLSX file"),
         help_text=_("One entry a row; the first row names the columns."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-        return upload

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from healthywork.catalog.models import Initiative
 from healthywork.collaborative.models import Cohort, Team
+from healthywork.implementation import changes
 from healthywork.implementation import milestones as milestone_rules
 from healthywork.implementation.models import (
     Change,
@@ -162,19 +163,7 @@ class ChangeForm(forms.ModelForm):
 
     class Meta:
         model = Change
-        fields = [
-            "kind",
-            "title",
-            "description",
-            "level",
-            "date",
-            "organization",
-            "evidence",
-            "evidence_url",
-            "workers_reached",
-            "initiative",
-            "milestone",
-        ]
+        fields = changes.FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "evidence": forms.Textarea(attrs={"rows": 3}),

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.implementation import assistance, grants
 from healthywork.implementation.forms_money import (
     AssistanceFilterForm,
@@ -192,7 +194,7 @@ def assistance_list(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "total_hours": sum((row["hours"] for row in totals["team"]), 0),
         "spec": assistance.chart_spec(totals["team"]),
-        "chart_options": assistance.chart_options(),
+        "chart_options": chart_options("assistance-hours-by-team"),
         "query_string": query.urlencode(),
         "formats": EXPORT_FORMATS,
         "editable": editable,
@@ -258,10 +260,7 @@ def assistance_import(request: HttpRequest) -> HttpResponse:
     form = AssistanceImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=IMPORT_KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=IMPORT_KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, IMPORT_KIND, upload.name, upload.read())
         return redirect("implementation:assistance-import-preview", staged.pk)
     context = {"form": form, "columns": assistance.COLUMNS}
     return render(request, "implementation/money_assistance_import.html", context, status=_form_status(form))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Cohort, Team
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.implementation import milestones as milestone_rules
 from healthywork.implementation import overview
@@ -44,7 +45,7 @@ def cohort(request: HttpRequest, public_id) -> HttpResponse:
         "totals": totals,
         "kinds": kinds,
         "spec": overview.chart_spec(result),
-        "chart_options": _chart_options(f"overview-{cohort_obj.public_id}"),
+        "chart_options": chart_options(f"overview-{cohort_obj.public_id}"),
         "export_formats": EXPORT_FORMATS,
     }
     return render(request, "implementation/overview_cohort.html", context)
@@ -93,17 +94,3 @@ def team(request: HttpRequest, public_id) -> HttpResponse:
         "can_edit_money": can_edit_money(request.user, team_obj),
     }
     return render(request, "implementation/overview_team.html", context)
-
-
-def _chart_options(filename: str) -> dict:
-    """vega-embed options: the export actions only (PNG and SVG), in the reader's language."""
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": filename,
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
-    }

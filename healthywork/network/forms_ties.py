@@ -1,7 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.network.models import CollaborationLevel, Provenance, Tie, TieKind, Wave
 from healthywork.network.ties import ENTERABLE_PROVENANCES
 from healthywork.partners.forms import OrganizationChoiceField
@@ -102,7 +102,7 @@ class TieFilterForm(forms.Form):
 
 
 class TieImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("CSV, XLSX or JSON file"),
         help_text=_(
             "One tie a row (or a JSON list of objects, or a Kumu JSON file); the first row names the columns."
@@ -115,13 +115,3 @@ class TieImportForm(forms.Form):
         empty_label=_("Named on each row"),
         help_text=_("The wave of rows without a wave column or value, and of every Kumu connection."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-        return upload

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.network.analysis import NetworkMetrics, compare
@@ -240,7 +241,7 @@ def _metrics_context(request: HttpRequest, network: Network, result: NetworkMetr
         "modularity": format_measure(result.modularity, "ratio"),
         "trust_value": _trust_value(network, result),
         "collaboration": _collaboration(network, result),
-        "chart_options": _chart_options("network-chart"),
+        "chart_options": chart_options("network-chart"),
     }
 
 
@@ -490,20 +491,6 @@ def _collaboration(network: Network, result: NetworkMetrics) -> dict[str, Any]:
         "distribution": distribution,
         "disagreements": disagreements,
         "spec": spec,
-    }
-
-
-def _chart_options(filename: str) -> dict[str, Any]:
-    """vega-embed options: the export actions only (PNG and SVG), in the reader's language."""
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": filename,
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
     }
 
 

@@ -14,6 +14,7 @@ from healthywork.core import tabular
 from healthywork.core.history import render_history
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required, get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.network import exporting, importing, ties
 from healthywork.network.forms_ties import TieFilterForm, TieForm, TieImportForm
 from healthywork.network.models import Tie, Wave
@@ -93,10 +94,7 @@ def tie_import(request: HttpRequest) -> HttpResponse:
     form = TieImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, KIND, upload.name, upload.read())
         url = reverse("network:tie-import-preview", args=[staged.pk])
         wave = form.cleaned_data["wave"]
         return redirect(f"{url}?wave={wave.public_id}" if wave else url)

@@ -507,10 +507,11 @@ def _people() -> list[dict[str, Any]]:
 ORGANIZATION_FIELDS = ["subsector", "level", "city", "county", "state", "description", "languages"]
 
 
-def _upsert(
+def upsert(
     model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]
 ) -> tuple[models.Model, bool]:
-    """The row matching `lookup`, created or brought up to `values`; saved only if it differs."""
+    """The row matching `lookup`, created or brought up to `values`; saved only if it differs (every
+    demo loader upserts this way, so loading the demo again changes nothing)."""
     obj = model.objects.filter(**lookup).order_by("pk").first()
     if obj is None:
         return model.objects.create(**lookup, **values), True
@@ -548,7 +549,7 @@ def load(stdout: TextIO) -> None:
     for spec in ORGANIZATIONS:
         values = {field: spec[field] for field in ORGANIZATION_FIELDS}
         values["sector_id"] = sectors[spec["sector"]].pk
-        organization, created = _upsert(Organization, {"name": spec["name"]}, values)
+        organization, created = upsert(Organization, {"name": spec["name"]}, values)
         wanted = {populations[slug].pk for slug in spec["populations"] if slug in populations}
         if set(organization.populations.values_list("pk", flat=True)) != wanted:
             organization.populations.set(wanted)
@@ -559,10 +560,10 @@ def load(stdout: TextIO) -> None:
     people = _people()
     for plan in people:
         values = {key: value for key, value in plan.items() if key not in {"name", "affiliations"}}
-        person, created = _upsert(Person, {"name": plan["name"]}, values)
+        person, created = upsert(Person, {"name": plan["name"]}, values)
         created_people += created
         for affiliation in plan["affiliations"]:
-            _upsert(
+            upsert(
                 Affiliation,
                 {
                     "person": person,

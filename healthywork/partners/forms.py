@@ -2,6 +2,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.partners.models import (
     Affiliation,
     Family,
@@ -165,25 +166,10 @@ def _looks_like_uuid(value: str) -> bool:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("CSV or XLSX file"),
         help_text=_("One organization a row; the first row names the columns."),
     )
-
-    def clean_file(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={
-                    "size": round(upload.size / 1048576, 1),
-                    "limit": round(limit / 1048576, 1),
-                },
-            )
-        return upload
 
 
 class OrganizationChoiceField(forms.CharField):

@@ -11,6 +11,7 @@ from healthywork.core.models import StagedUpload
 from healthywork.core.pagination import paginate
 from healthywork.core.panels import collect
 from healthywork.core.permissions import ability_required, get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.partners import exporting, importing, services
 from healthywork.partners.forms import (
     AffiliationForm,
@@ -179,10 +180,7 @@ def organization_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind="organizations").delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind="organizations", filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, "organizations", upload.name, upload.read())
         return redirect("partners:organization-import-preview", pk=staged.pk)
     return render(
         request,

@@ -1,10 +1,10 @@
 """What a person types on the codebook pages."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.scan.codebook import descendant_ids, tree_order
 from healthywork.scan.models import Code, Coding, colour_validator
 
@@ -146,17 +146,7 @@ class DeleteForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("CSV or XLSX file"),
         help_text=_("One code a row; the first row names the columns."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-        return upload

@@ -2,9 +2,9 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.scan.extract import SUPPORTED_EXTENSIONS, ExtractionError, extract_text, normalise
 from healthywork.scan.models import Document, Interview, Project
 
@@ -32,7 +32,7 @@ class DocumentForm(forms.ModelForm):
 
 
 class DocumentUploadForm(DocumentForm):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("File"),
         required=False,
         help_text=_("A .txt, .md, .docx, .odt or .pdf file. Text files must be UTF-8."),
@@ -59,12 +59,6 @@ class DocumentUploadForm(DocumentForm):
         upload = self.cleaned_data.get("file")
         if not upload:
             return None
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
         upload.seek(0)
         content = upload.read()
         try:

@@ -1,10 +1,10 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.core.forms import BoundedFileField
 from healthywork.scan.models import Project, ProjectRole, Pseudonym
 
 
@@ -61,17 +61,7 @@ class PseudonymForm(forms.ModelForm):
 
 
 class PseudonymImportForm(forms.Form):
-    file = forms.FileField(
+    file = BoundedFileField(
         label=_("CSV or XLSX file"),
         help_text=_("Two columns, named on the first row: name,pseudonym."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
-        return upload

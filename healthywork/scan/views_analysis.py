@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from healthywork.catalog.models import Initiative
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404, require
 from healthywork.scan import quotes, retrieval
@@ -329,7 +330,7 @@ def _matrix_context(
         "grand_total": matrix.total[index],
         "measure_label": measure_label,
         "spec": spec,
-        "chart_options": _chart_options("code-by-sector"),
+        "chart_options": chart_options("code-by-sector"),
         "export_formats": TABLE_FORMATS,
     }
 
@@ -423,19 +424,6 @@ def _heatmap_spec(
     }
 
 
-def _chart_options(filename: str) -> dict[str, Any]:
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": filename,
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
-    }
-
-
 # --- Co-occurrence -----------------------------------------------------------------------------
 
 
@@ -506,7 +494,7 @@ def _cooccurrence_context(
             value_title=_("Overlapping pairs"),
             description=_("Heatmap of code co-occurrence: pairs of overlapping segments per pair of codes."),
         )
-    return {"table": table, "spec": spec, "chart_options": _chart_options("code-cooccurrence")}
+    return {"table": table, "spec": spec, "chart_options": chart_options("code-cooccurrence")}
 
 
 # --- From quote to catalog ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from healthywork.core import tabular
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.scan import codebook
 from healthywork.scan.forms_codebook import (
     CodeForm,
@@ -258,10 +259,7 @@ def codebook_import(request: HttpRequest, public_id) -> HttpResponse:
     form = ImportForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=STAGED_KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=STAGED_KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, STAGED_KIND, upload.name, upload.read())
         return redirect("scan:codebook-import-preview", project.public_id, staged.pk)
     context = {"form": form, "project": project, "columns": codebook.IMPORT_COLUMNS}
     return render(request, "scan/codebook_import.html", context, status=_status(form))

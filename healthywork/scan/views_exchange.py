@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required, get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.scan import refi
 from healthywork.scan.forms_exchange import CODEBOOK_SUFFIXES, RefiUploadForm
 from healthywork.scan.models import Project, RoundStatus
@@ -55,18 +56,12 @@ def codebook_export_qdc(request: HttpRequest, public_id) -> HttpResponse:
     return response
 
 
-def _stage(request: HttpRequest, kind: str, upload) -> StagedUpload:
-    StagedUpload.objects.filter(owner=request.user, kind=kind).delete()
-    return StagedUpload.objects.create(
-        owner=request.user, kind=kind, filename=upload.name[:255], data=upload.read()
-    )
-
-
 @ability_required("scan.manage")
 def project_import(request: HttpRequest) -> HttpResponse:
     form = RefiUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        staged = _stage(request, PROJECT_KIND, form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        staged = stage_upload(request.user, PROJECT_KIND, upload.name, upload.read())
         return redirect("scan:project-import-preview", pk=staged.pk)
     context = {"form": form, "project": None}
     return render(request, "scan/exchange_import.html", context, status=400 if form.errors else 200)
@@ -103,7 +98,8 @@ def codebook_import_qdc(request: HttpRequest, public_id) -> HttpResponse:
     project = _managed_project(request, public_id)
     form = RefiUploadForm(request.POST or None, request.FILES or None, suffixes=CODEBOOK_SUFFIXES)
     if request.method == "POST" and form.is_valid():
-        staged = _stage(request, CODEBOOK_KIND, form.cleaned_data["file"])
+        upload = form.cleaned_data["file"]
+        staged = stage_upload(request.user, CODEBOOK_KIND, upload.name, upload.read())
         return redirect("scan:codebook-import-qdc-preview", public_id=project.public_id, pk=staged.pk)
     context = {"form": form, "project": project}
     return render(request, "scan/exchange_import.html", context, status=400 if form.errors else 200)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from healthywork.core.charts import chart_options
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.scan import rounds
 from healthywork.scan.forms_rounds import DecisionForm, RoundForm
@@ -226,16 +227,7 @@ def _comparison_context(blind_round: Round, unit: str, user) -> dict[str, Any]:
         "rows": rows,
         "overall_verdict": interpretation(comparison.overall.alpha),
         "spec": _alpha_chart(comparison, unit),
-        "chart_options": {
-            "renderer": "svg",
-            "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-            "downloadFileName": f"agreement-{blind_round.public_id}",
-            "i18n": {
-                "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-                "PNG_ACTION": _("Save as PNG"),
-                "SVG_ACTION": _("Save as SVG"),
-            },
-        },
+        "chart_options": chart_options(f"agreement-{blind_round.public_id}"),
     }
 
 

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TextIO
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from healthywork.accounts import demo as accounts_demo
@@ -31,6 +31,7 @@ from healthywork.evaluation.models import (
     ResponseStatus,
     TimePoint,
 )
+from healthywork.partners.demo import upsert
 from healthywork.partners.models import Person
 from healthywork.training import records
 from healthywork.training.models import (
@@ -179,19 +180,6 @@ COMMENTS = [
 ]
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any]) -> tuple[Any, bool]:
-    """The row matching `lookup`, created or brought up to `values`; saved only if it differs."""
-    obj = model.objects.filter(**lookup).order_by("pk").first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-    return obj, False
-
-
 def _people_pool() -> list[tuple[str, str, Person | None]]:
     """(name, e-mail, registry person) for registrants: the registry's people with an e-mail first
     (so their person pages list trainings), then invented names."""
@@ -216,7 +204,7 @@ def _training(spec: dict[str, Any], facilitator: User | None, admin: User | None
         ]
     }  # fmt: skip
     values["status"] = TrainingStatus.PUBLISHED
-    training, created = _upsert(Training, {"slug": spec["slug"]}, values)
+    training, created = upsert(Training, {"slug": spec["slug"]}, values)
     if created:
         training.created_by = admin
         training.save(update_fields=["created_by"])
@@ -252,7 +240,7 @@ def _registrations(training: Training, spec: dict[str, Any], pool: list, offset:
             if status == RegistrationStatus.CANCELLED
             else None,
         }
-        registration, _created = _upsert(Registration, {"training": training, "email": email}, values)
+        registration, _created = upsert(Registration, {"training": training, "email": email}, values)
         result.append(registration)
     return result
 
@@ -268,7 +256,7 @@ def _attendance(training: Training, registrations: list[Registration], by: User 
             if index % 3 == 2:
                 continue
             finished = date(2019, 2, 1) + timedelta(days=7 * index)
-            _mark, is_new = _upsert(
+            _mark, is_new = upsert(
                 Attendance, {"registration": registration}, {"day": finished, "present": True, "minutes": 25}
             )
             created += is_new
@@ -279,7 +267,7 @@ def _attendance(training: Training, registrations: list[Registration], by: User 
             minutes = None
             if training.modality == Modality.ONLINE:
                 minutes = 60 - (index % 4) * 9 if index % 7 else 20
-            _mark, is_new = _upsert(
+            _mark, is_new = upsert(
                 Attendance,
                 {"registration": registration, "day": day},
                 {"present": True, "minutes": minutes, "recorded_by": by},
@@ -312,7 +300,7 @@ def _feedback(training: Training, admin: User | None) -> int:
     instrument = Instrument.objects.filter(name="kirkpatrick-reaction").first()
     if instrument is None:
         return 0
-    administration, _created = _upsert(
+    administration, _created = upsert(
         Administration,
         {"title": FEEDBACK_TITLE},
         {
@@ -332,7 +320,7 @@ def _feedback(training: Training, admin: User | None) -> int:
     items = list(instrument.items.all())
     new = 0
     for index, registration in enumerate(records.attendees(training)):
-        invitation, _is_new = _upsert(
+        invitation, _is_new = upsert(
             Invitation,
             {"administration": administration, "email": registration.email},
             {"name": registration.name, "person": registration.person, "language": registration.language},

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from healthywork.accounts.roles import Role
+from healthywork.core.forms import FileOrLinkForm, upload_limit_mb
 from healthywork.training.models import Modality, Training, TrainingStatus
 
 DATETIME_INPUT = {"type": "datetime-local"}
@@ -130,33 +131,22 @@ class TrainingForm(forms.ModelForm):
         return cleaned
 
 
-class MaterialForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=250, required=False)
-    file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+class MaterialForm(FileOrLinkForm):
     is_public = forms.BooleanField(
         label=_("Public"), required=False, help_text=_("Off: registered people only.")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit = round(settings.HEALTHYWORK_MAX_UPLOAD_BYTES / 1048576, 1)
         self.fields["file"].help_text = _("%(types)s; at most %(limit)s MB.") % {
             "types": ", ".join(MATERIAL_EXTENSIONS),
-            "limit": limit,
+            "limit": upload_limit_mb(),
         }
-        self.fields["title"].help_text = _("Leave empty to use the file's name.")
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload
-        limit = settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
-            )
         extension = PurePath(upload.name).suffix.lower().lstrip(".")
         if extension not in MATERIAL_EXTENSIONS:
             raise forms.ValidationError(
@@ -164,19 +154,6 @@ class MaterialForm(forms.Form):
                 params={"extension": extension or "?", "types": ", ".join(MATERIAL_EXTENSIONS)},
             )
         return upload
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        upload, url = cleaned.get("file"), cleaned.get("url")
-        if self.errors:
-            return cleaned
-        if not upload and not url:
-            self.add_error("file", _("Upload a file or give a link."))
-        elif upload and url:
-            self.add_error("url", _("Give a file or a link, not both: add them one at a time."))
-        elif not cleaned.get("title"):
-            cleaned["title"] = upload.name if upload else url
-        return cleaned
 
 
 class ManualRegistrationForm(forms.Form):

@@ -5,6 +5,8 @@ get 403, a registration they may not see is a 404). The certificate's download a
 pages are public: they are found only by the certificate's unguessable token.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_POST
 from healthywork.core import ratelimit, tabular
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
+from healthywork.core.staging import stage_upload
 from healthywork.training import certificates, records
 from healthywork.training.forms_records import (
     AttachForm,
@@ -94,10 +97,7 @@ def attendance_import(request: HttpRequest, public_id) -> HttpResponse:
     if not form.is_valid():
         return _attendance_page(request, training, file_form=form)
     upload = form.cleaned_data["file"]
-    StagedUpload.objects.filter(owner=request.user, kind=STAGED_KIND).delete()
-    staged = StagedUpload.objects.create(
-        owner=request.user, kind=STAGED_KIND, filename=upload.name[:255], data=upload.read()
-    )
+    staged = stage_upload(request.user, STAGED_KIND, upload.name, upload.read())
     return redirect("training:attendance-import-preview", training.public_id, staged.pk)
 
 
@@ -156,6 +156,10 @@ def registration_completion(request: HttpRequest, public_id) -> HttpResponse:
     return redirect("training:attendance", registration.training.public_id)
 
 
+def _certificate(**lookup: Any) -> Certificate:
+    return get_object_or_404(Certificate.objects.select_related("registration__training"), **lookup)
+
+
 def _pdf(request: HttpRequest, certificate: Certificate) -> HttpResponse:
     response = HttpResponse(
         certificates.render_pdf(certificate, request.build_absolute_uri), content_type="application/pdf"
@@ -167,9 +171,7 @@ def _pdf(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 def certificate(request: HttpRequest, public_id) -> HttpResponse:
     """Staff: the PDF of a registration's certificate (404 until it is issued)."""
     registration = _registration(request, public_id)
-    found = get_object_or_404(
-        Certificate.objects.select_related("registration__training"), registration=registration
-    )
+    found = _certificate(registration=registration)
     return _pdf(request, found)
 
 
@@ -178,9 +180,7 @@ def certificate_download(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's link (the certificate's token): the PDF, no account needed."""
     if ratelimit.over_limit(request, "training:certificate", *PUBLIC_LIMIT):
         return HttpResponse(_("Too many requests; try again in a few minutes."), status=429)
-    found = get_object_or_404(
-        Certificate.objects.select_related("registration__training"), verify_token=token
-    )
+    found = _certificate(verify_token=token)
     return _pdf(request, found)
 
 
@@ -189,9 +189,7 @@ def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
     """Public: whether a certificate is valid, and whose it is (unknown or withdrawn: 404)."""
     if ratelimit.over_limit(request, "training:certificate", *PUBLIC_LIMIT):
         return HttpResponse(_("Too many requests; try again in a few minutes."), status=429)
-    found = get_object_or_404(
-        Certificate.objects.select_related("registration__training"), verify_token=token
-    )
+    found = _certificate(verify_token=token)
     registration = found.registration
     with override(certificates.language_of(registration)):
         dates = certificates.dates_text(registration)
