@@ -71,6 +71,7 @@ CROSSTABS = [
 ]
 CODE_FILES = [
     "healthywork/catalog/facets.py",
+    "healthywork/catalog/facet_index.py",
     "healthywork/catalog/views.py",
     "healthywork/catalog/models.py",
     "healthywork/catalog/crosstab.py",
@@ -408,7 +409,13 @@ class CatalogRunner:
         self.raw_sql = raw
         self.prepared: dict[str, list[tuple[str, str, list[Any]]]] = {}
         self.captured: dict[str, list[str]] = {}
-        self.kinds = {"view": self.view, "raw": self.raw, "sql": self.sql}
+        self.kinds = {
+            "view": self.view,
+            "raw": self.raw,
+            "sql": self.sql,
+            "search_index": self.search_index,
+            "search_sql": self.search_sql,
+        }
 
     def _key(self, query: dict[str, Any]) -> str:
         return query_string(query)
@@ -444,6 +451,23 @@ class CatalogRunner:
                 cursor.execute(statement)
                 cursor.fetchall()
         return -1
+
+    def _search(self, query: dict[str, Any], minimum: int) -> int:
+        from django.test.utils import override_settings
+
+        from healthywork.catalog import facets
+        from healthywork.catalog.models import Initiative
+
+        with override_settings(CATALOG_FACET_INDEX_MIN_INITIATIVES=minimum):
+            return facets.search(Initiative.objects.all(), query, limit=PAGE_SIZE).total
+
+    def search_index(self, query: dict[str, Any]) -> int:
+        """`facets.search` alone (counts, total, page ids), counted by the in-memory facet index."""
+        return self._search(query, 0)
+
+    def search_sql(self, query: dict[str, Any]) -> int:
+        """`facets.search` alone, forced onto its single SQL statement (the path before the index)."""
+        return self._search(query, 10**12)
 
     def capture(self, query: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         """The view's page and the statements it ran."""
@@ -503,8 +527,55 @@ def check_answers(
             word_matches.append(cursor.fetchone()[0])
         if runner.raw(query) != total:
             raise SystemExit(f"The timed raw SQL disagrees with itself for {query}")
+        if not same_search(query):
+            raise SystemExit(f"The facet index and the SQL of facets.search disagree for {query}")
         sizes["none" if not total else "one_page" if total <= PAGE_SIZE else "several_pages"] += 1
     return sizes
+
+
+def same_search(query: dict[str, Any]) -> bool:
+    """Whether `facets.search` answers the same through its in-memory index and its SQL: every
+    count, the total and the first page."""
+    from django.test.utils import override_settings
+
+    from healthywork.catalog import facets
+    from healthywork.catalog.models import Initiative
+
+    answers = []
+    for minimum in (0, 10**12):
+        with override_settings(CATALOG_FACET_INDEX_MIN_INITIATIVES=minimum):
+            found = facets.search(Initiative.objects.all(), query, limit=PAGE_SIZE)
+        answers.append((found.counts, found.total, found.page_ids))
+    return answers[0] == answers[1]
+
+
+def measure_index_build(client: Any, queries: list[dict[str, Any]], times: int = 3) -> dict[str, Any]:
+    """The cold cost of the facet index: reading the stamp and building it (`facet_index.current`
+    after `clear`), and a whole catalog request that finds no index, each `times` times (best and
+    median, milliseconds), and the index's size in memory."""
+    from healthywork.catalog import facet_index
+
+    builds, requests = [], []
+    for attempt in range(times):
+        facet_index.clear()
+        started = time.perf_counter()
+        index = facet_index.current()
+        builds.append((time.perf_counter() - started) * 1000)
+        facet_index.clear()
+        facet_index.note_size(len(index))  # as a process has learnt it from its first search
+        started = time.perf_counter()
+        response = client.get(f"/catalog/?{query_string(queries[attempt % len(queries)])}")
+        requests.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit("The catalog failed with a cold index")
+    arrays = [index.ids, index.action_type, index.sector, *index.orders.values()]
+    arrays += [codes for _values, codes in index.choices.values()]
+    arrays += [array for pair in index.pairs.values() for array in pair]
+    return {
+        "build_ms": {"best": round(min(builds), 1), "median": round(statistics.median(builds), 1)},
+        "cold_request_ms": {"best": round(min(requests), 1), "median": round(statistics.median(requests), 1)},
+        "megabytes": round(sum(array.nbytes for array in arrays) / 1e6, 1),
+    }
 
 
 def profile_statements(runner: CatalogRunner, queries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -700,6 +771,8 @@ def report(result: dict[str, Any]) -> str:
         "view": "view (test client, page + facet counts)",
         "raw": "raw SQL (page, count, GROUP BY per facet)",
         "sql": "the view's own SQL, replayed",
+        "search_index": "facets.search, in-memory index",
+        "search_sql": "facets.search, its SQL statement",
     }
     for kind, summary in catalog["timings"].items():
         lines.append(
@@ -709,6 +782,10 @@ def report(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"p95 view / p95 raw: {verdict['ratio']:.2f}x; p95 view / p95 of its own SQL: {verdict['ratio_own_sql']:.2f}x",  # noqa: E501
+        f"p95 facets.search by index / by SQL: {verdict['ratio_index_sql']:.2f}x, / raw: {verdict['ratio_index_raw']:.2f}x",  # noqa: E501
+        f"cold index: build {catalog['index_build']['build_ms']['median']:,.0f} ms (median), a request that "
+        f"finds none {catalog['index_build']['cold_request_ms']['median']:,.0f} ms, "
+        f"{catalog['index_build']['megabytes']} MB of arrays",
         f"target p95 <= {TARGET_CATALOG_P95_MS:.0f} ms: {'pass' if verdict['p95_ok'] else 'FAIL'}",
         f"the words alone match {catalog['word_matches']['p50']:,} initiatives at the median; "
         f"{catalog['word_matches']['over_half']} of {len(catalog['queries'])} searches match more than half "
@@ -748,6 +825,9 @@ def main(argv: list[str] | None = None) -> int:
         "--crosstab-iterations", type=int, default=30, help="timed requests per crosstab and kind"
     )
     parser.add_argument("--seed", type=int, default=2017)
+    parser.add_argument(
+        "--queries", type=int, default=QUERY_POOL, help="searches drawn (each checked, then timed in turn)"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL"),
@@ -806,7 +886,7 @@ def run(args: argparse.Namespace) -> int:
     client = Client()
     client.force_login(administrator)
     runner = CatalogRunner(client, RawCatalog(connection.vendor))
-    queries = build_queries(args.seed)
+    queries = build_queries(args.seed, args.queries)
     disagreements: list[dict[str, Any]] = []
     word_matches: list[int] = []
     sizes = check_answers(runner, queries, disagreements, word_matches)
@@ -814,6 +894,8 @@ def run(args: argparse.Namespace) -> int:
     if disagreements:
         print(f"WARNING: {len(disagreements)} facet counts differ from the raw SQL's; the first:")
         print(f"  {disagreements[0]}")
+    index_build = measure_index_build(client, queries)
+    print(f"Facet index, cold: {index_build}")
     machine_before, process_before = registry.cpu_seconds()
     timings = registry.measure(runner, queries, args.iterations, args.warmup)
     machine, process = (
@@ -877,9 +959,14 @@ def run(args: argparse.Namespace) -> int:
             "verdict": {
                 "ratio": round(summaries["view"]["p95_ms"] / summaries["raw"]["p95_ms"], 2),
                 "ratio_own_sql": round(summaries["view"]["p95_ms"] / summaries["sql"]["p95_ms"], 2),
+                "ratio_index_sql": round(
+                    summaries["search_index"]["p95_ms"] / summaries["search_sql"]["p95_ms"], 2
+                ),
+                "ratio_index_raw": round(summaries["search_index"]["p95_ms"] / summaries["raw"]["p95_ms"], 2),
                 "p95_ok": summaries["view"]["p95_ms"] <= TARGET_CATALOG_P95_MS,
             },
             "profile": profile,
+            "index_build": index_build,
             "slowest": plans,
             "raw_example": [
                 {"name": name, "sql": sql, "params": [str(p) for p in params]}

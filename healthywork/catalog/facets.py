@@ -11,6 +11,10 @@ statement with the total and the page's ids (see "Counting" below); a many-value
 filtered by a subquery on its link table, never by a join that multiplies rows and needs
 DISTINCT. Parameters are read from a QueryDict (`getlist`) or from a plain dict of strings or lists, so
 the page, the API, the export and the command line share them.
+
+Past `facet_index.MIN_INITIATIVES` initiatives (setting CATALOG_FACET_INDEX_MIN_INITIATIVES) the
+same answers are counted in memory instead, by `facet_index` (see "Counting in memory" below):
+the database is asked only for the ids the words match.
 """
 
 from collections.abc import Callable, Mapping
@@ -23,6 +27,7 @@ from django.db.models import F, Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from healthywork.catalog import facet_index
 from healthywork.catalog.models import (
     ActionType,
     Condition,
@@ -363,7 +368,10 @@ def _branch(facet: Facet, sources: _Sources, leave_out: str | None) -> tuple[str
         through, link_column = _through(facet)
         links = _quote(through._meta.db_table)
         if sources.is_unfiltered(leave_out):
-            joined, column, params = links, link_column, []  # the link table alone, on its term index
+            # The link table alone, on its term index. The column is qualified: PostgreSQL would
+            # read a bare name in ORDER BY as the output column (the id cast to text) and break
+            # ties between tags in text order, not by id as everywhere else.
+            joined, column, params = links, f"{links}.{link_column}", []
         else:
             rows, params = sources.rows(leave_out, "id")
             joined, column = (
@@ -415,10 +423,15 @@ def _statement(
             continue
         counted.add((_group(facet), sources.where(leave_out)[0]))
         branches.append(_branch(facet, sources, leave_out))
+        if facet.kind == "family":
+            # Counted on its own: with no row it is empty, not to be read off the sector counts.
+            branches.append((f"SELECT '{facet.key}', NULL, 0", []))
         if facet.model is Tag and leave_out:
             branches.append(_chosen_tags_branch(facet, sources, terms.ids(facet, chosen[facet.key])))
     rows, rows_params = sources.rows(None)
     branches.append((f"SELECT 'total', NULL, COUNT(*) FROM {rows}", rows_params))
+    # The catalog's size, for choosing the in-memory index next time (see `_index_for`).
+    branches.append((f"SELECT 'size', NULL, COUNT(*) FROM {_quote(Initiative._meta.db_table)}", []))
     if limit:
         page = f"SELECT id FROM {rows} ORDER BY {ordering} LIMIT {int(limit)} OFFSET {int(offset)}"
         branches.append((f"SELECT 'page', CAST(id AS TEXT), NULL FROM ({page}) page_rows", rows_params))
@@ -441,6 +454,10 @@ def search(
     try:
         if queryset.query.is_empty():
             raise EmptyResultSet
+        index = _index_for(queryset)
+        if index is not None:
+            rows = _index_rows(index, queryset, params, terms, sort=sort, offset=offset, limit=limit)
+            return _collect(rows, terms, offset)
         sql, sql_params = _statement(queryset, params, terms, sort=sort, offset=offset, limit=limit)
     except EmptyResultSet:  # nobody signed in, for one
         return SearchResult({facet.key: {} for facet in FACETS}, 0, [], offset)
@@ -448,6 +465,71 @@ def search(
         cursor.execute(sql, sql_params)
         rows = cursor.fetchall()
     return _collect(rows, terms, offset)
+
+
+# --- Counting in memory, past MIN_INITIATIVES (see facet_index) -----------------------------------
+
+
+def _index_for(queryset: QuerySet) -> "facet_index.FacetIndex | None":
+    """The in-memory index, when the catalog is large enough for it to pay (else the SQL above)."""
+    if queryset.model is not Initiative or connection.vendor not in ("sqlite", "postgresql"):
+        return None
+    minimum = facet_index.minimum_size()
+    # The size is learnt from the SQL's own statement: a small catalog costs no query more.
+    if minimum > 0 and facet_index.known_size() < minimum:
+        return None
+    stamp = facet_index.read_stamp()
+    if int(stamp[0]) < minimum:  # the catalog has shrunk: its memory is given back
+        facet_index.clear()
+        facet_index.note_size(int(stamp[0]))
+        return None
+    return facet_index.current(stamp)
+
+
+def _index_rows(
+    index: "facet_index.FacetIndex",
+    queryset: QuerySet,
+    params: Mapping[str, Any],
+    terms: _Terms,
+    *,
+    sort: str | None,
+    offset: int,
+    limit: int,
+) -> list[tuple]:
+    """What `_statement`'s SQL returns, (facet key, value as text, count) rows, the total and the
+    page's ids, counted with numpy over the index's arrays."""
+    chosen = selections(params)
+    base = facet_index.base_mask(index, queryset, query_text(params))
+    masks = {}
+    for key, values in chosen.items():
+        facet = FACETS_BY_KEY[key]
+        ids = [] if facet.kind == "choice" else terms.ids(facet, values)
+        masks[key] = facet_index.choice_mask(index, facet, values, ids)
+
+    def rows_without(leave_out: str | None):
+        mask = base.copy()
+        for key, chosen_mask in masks.items():
+            if key != leave_out:
+                mask &= chosen_mask
+        return mask
+
+    hit = rows_without(None)
+    rows: list[tuple] = []
+    for facet in FACETS:
+        leave_out = facet.key if facet.key in chosen else None
+        counted = facet_index.count_rows(index, facet, hit if leave_out is None else rows_without(leave_out))
+        rows.append((facet.key, None, 0))  # counted, even if to no value (see `_collect`)
+        if facet.model is Tag:
+            if leave_out:  # the chosen tags keep their count even when they are not among the most used
+                wanted = {str(pk) for pk in terms.ids(facet, chosen[facet.key])}
+                rows += [row for row in counted if row[1] in wanted]
+            counted = facet_index.top_rows(counted, TAG_LIMIT)
+        rows += counted
+    rows.append(("total", None, int(hit.sum())))
+    if limit:
+        sort_name = sort if sort in SORTS else DEFAULT_SORT
+        rows += [("page", str(pk), None) for pk in facet_index.page_ids(index, hit, sort_name, offset, limit)]
+    return rows
 
 
 class ResultList:
@@ -479,9 +561,13 @@ def _collect(rows: list[tuple], terms: _Terms, offset: int) -> SearchResult:
     for key, value, count in rows:
         if key == "total":
             total = count
+        elif key == "size":
+            facet_index.note_size(count)
         elif key == "page":
             page_ids.append(int(value))
-        elif value not in (None, ""):
+        elif value in (None, ""):
+            raw.setdefault(key, {})  # counted, if to no value
+        else:
             # A chosen tag can come twice (most used, and chosen): the counts are the same.
             raw.setdefault(key, {})[value] = max(count, raw.get(key, {}).get(value, 0))
     counts: dict[str, dict[str, int]] = {}
