@@ -35,6 +35,21 @@ def search_words(query: str) -> list[str]:
     return WORD.findall(_fold(query or ""))[:12]
 
 
+def fulltext_source(table: str, words: list[str]) -> tuple[str, str, str, list[str]]:
+    """Where the ids of `table`'s rows matching every word (as prefixes) are read, as
+    (FROM item, id column, WHERE condition, parameters): the FTS5 table on SQLite, the stored
+    vector on PostgreSQL. For callers that want the ids alone (the catalog's facet index)."""
+    if connection.vendor == "sqlite":
+        fts = f"{table}_fts"
+        return fts, "rowid", f"{fts} MATCH %s", [" ".join(f'"{word}"*' for word in words)]
+    return (
+        f'"{table}"',
+        f'"{table}"."id"',
+        f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
+        [" & ".join(f"{word}:*" for word in words)],
+    )
+
+
 def text_search(queryset: QuerySet, query: str, *, is_filtered: bool = False) -> QuerySet:
     """`queryset` narrowed to rows whose search text has every word of `query` (as prefixes).
 
@@ -49,22 +64,16 @@ def text_search(queryset: QuerySet, query: str, *, is_filtered: bool = False) ->
     table = queryset.model._meta.db_table
     vendor = connection.vendor
     if vendor == "sqlite":
-        match = " ".join(f'"{word}"*' for word in words)
-        subquery = f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s"
+        source, column, condition, params = fulltext_source(table, words)
+        subquery = f"SELECT {column} FROM {source} WHERE {condition}"
         if is_filtered:
             return queryset.filter(
-                RawSQL(f'+"{table}"."id" IN ({subquery})', [match], output_field=BooleanField())
+                RawSQL(f'+"{table}"."id" IN ({subquery})', params, output_field=BooleanField())
             )
-        return queryset.filter(pk__in=RawSQL(subquery, [match]))
+        return queryset.filter(pk__in=RawSQL(subquery, params))
     if vendor == "postgresql":
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        return queryset.filter(
-            RawSQL(
-                f'"{table}"."search_vector" @@ to_tsquery(\'simple\', %s)',
-                [tsquery],
-                output_field=BooleanField(),
-            )
-        )
+        _source, _column, condition, params = fulltext_source(table, words)
+        return queryset.filter(RawSQL(condition, params, output_field=BooleanField()))
     for word in words:
         queryset = queryset.filter(search_text__icontains=word)
     return queryset
