@@ -22,7 +22,8 @@ from healthywork.training.forms_public import PublicRegistrationForm
 from healthywork.training.models import Modality, Registration, RegistrationStatus, Training
 from healthywork.training.views_trainings import file_response
 
-RATE_LIMITS = {"register": (10, 3600), "cancel": (20, 3600)}  # POSTs per window (seconds), per address
+# POSTs per window (seconds), per address (people of one workplace may share one)
+RATE_LIMITS = {"register": (30, 3600), "cancel": (30, 3600)}
 
 
 def _over_limit(request: HttpRequest, kind: str) -> bool:
