@@ -7,6 +7,13 @@ class CatalogConfig(AppConfig):
     label = "catalog"
     verbose_name = _("Catalog")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from healthywork.partners.models import Organization
+
+        post_save.connect(_organization_saved, sender=Organization, dispatch_uid="catalog_organization_names")
+
     def home_summary(self, user) -> list[tuple[str, int, str]]:
         from django.urls import NoReverseMatch, reverse
 
@@ -37,3 +44,13 @@ class CatalogConfig(AppConfig):
                 count=len(initiatives),
             )
         ]
+
+
+def _organization_saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -> None:
+    """An organization renamed (or given other aliases) renames it in its initiatives' search text:
+    the catalog asks when the registry changes; the registry knows nothing of the catalog."""
+    if created or raw or (update_fields is not None and not {"name", "aliases"} & set(update_fields)):
+        return
+    from healthywork.catalog.services import refresh_search_texts_of
+
+    refresh_search_texts_of(instance)

@@ -138,3 +138,23 @@ def tags_named(names: list[str], *, by: Any) -> list[Any]:
             audit.record(by, "create", tag, audit.diff({}, audit.snapshot(tag)))
         tags.append(tag)
     return tags
+
+
+def refresh_search_texts_of(organization) -> int:
+    """After an organization's name or aliases change, the initiatives it leads or partners in are
+    found by its new names (their search text carries the organizations' names). Only the rows
+    whose text changes are written; returns how many."""
+    from healthywork.catalog.models import Initiative
+
+    changed = []
+    initiatives = (
+        Initiative.objects.involving(organization).select_related("lead_organization").order_by("pk")
+    )
+    for initiative in initiatives.iterator(chunk_size=500):
+        before = initiative.search_text
+        initiative.refresh_search_text()
+        if initiative.search_text != before:
+            changed.append(initiative)
+    # bulk_update leaves updated_at alone: the initiative itself did not change.
+    Initiative.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    return len(changed)
