@@ -28,6 +28,9 @@ from healthywork.partners.models import Person
 FIELDS = [
     "instrument",
     "title",
+    "description",
+    "introduction",
+    "introduction_es",
     "context_kind",
     "context_label",
     "cohort",

@@ -48,6 +48,16 @@ FOLLOW_UP = 13
 PRE_TITLE = "Collaborative 2018: knowledge and self-efficacy, pre"
 POST_TITLE = "Collaborative 2018: knowledge and self-efficacy, post"
 FOLLOW_UP_TITLE = "Collaborative 2018: knowledge and self-efficacy, three-month follow-up interviews"
+INTRODUCTION = (
+    "This short survey asks what you know about precarious work and how sure you feel about "
+    "changing policies, systems and environments. It takes about five minutes. Your answers are "
+    "reported only in summary, never with your name."
+)
+INTRODUCTION_ES = (
+    "Esta breve encuesta pregunta qué sabe usted sobre el trabajo precario y qué tan seguro se "
+    "siente para cambiar políticas, sistemas y entornos. Toma unos cinco minutos. Sus respuestas "
+    "se informan solo en resumen, nunca con su nombre."
+)
 FOLLOW_UP_LABEL = (
     "Follow-up interviews three months after the sessions with 13 of the 21 participants; the "
     "evaluator asked the survey's questions during each interview and entered the answers."
@@ -186,7 +196,8 @@ def _at(day: datetime, hours: int) -> datetime:
 
 def _prepost(instrument: Instrument, cohort: Cohort | None, by, rng: random.Random) -> dict[str, int]:
     context = {"context_kind": ContextKind.COHORT, "cohort": cohort} if cohort else {
-        "context_kind": ContextKind.OTHER, "context_label": COHORT
+        "context_kind": ContextKind.OTHER, "context_label": COHORT,
+        "introduction": INTRODUCTION, "introduction_es": INTRODUCTION_ES
     }  # fmt: skip
     participants = _participants(cohort)
     baseline = {key: rng.gauss(0, 0.45) for key, _person, _team in participants}
@@ -204,7 +215,7 @@ def _prepost(instrument: Instrument, cohort: Cohort | None, by, rng: random.Rand
     follow_opens = datetime(2018, 11, 19, 13, tzinfo=UTC)
     follow, _created = _administration(
         FOLLOW_UP_TITLE, instrument, by, time_point=TimePoint.FOLLOW_UP, pre=pre, opens_at=follow_opens,
-        closes_at=follow_opens + timedelta(days=30), **{**context, "context_label": FOLLOW_UP_LABEL},
+        closes_at=follow_opens + timedelta(days=30), description=FOLLOW_UP_LABEL, **context,
     )  # fmt: skip
     for administration, mean, start, name, rows in (
         (pre, 2.6, opens, "pre", participants),

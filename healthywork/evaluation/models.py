@@ -265,6 +265,15 @@ class Administration(models.Model):
         Instrument, on_delete=models.PROTECT, related_name="administrations", verbose_name=_("instrument")
     )
     title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("For the staff: how and why it was given.")
+    )
+    introduction = models.TextField(
+        _("introduction for respondents"),
+        blank=True,
+        help_text=_("Shown above the questions: purpose, time needed, how answers are used, consent."),
+    )
+    introduction_es = models.TextField(_("introduction in Spanish"), blank=True)
     context_kind = models.CharField(_("context"), max_length=20, choices=ContextKind.choices)
     context_label = models.CharField(
         _("context name"), max_length=250, blank=True, help_text=_("For a training, a community or other.")
@@ -332,6 +341,12 @@ class Administration(models.Model):
             errors["pre"] = _("An administration cannot match itself.")
         if errors:
             raise ValidationError(errors)
+
+    def localized_introduction(self, language: str | None = None) -> str:
+        language = language or get_language() or "en"
+        return (
+            self.introduction_es if language.startswith("es") and self.introduction_es else self.introduction
+        )
 
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()

@@ -76,6 +76,7 @@ def _form(
         context = {
             "administration": administration,
             "title": administration.instrument.localized_title(lang),
+            "introduction": administration.localized_introduction(lang),
             "sheet": sheet,
             "lang": lang,
             "languages": languages_of(administration),

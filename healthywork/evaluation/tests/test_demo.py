@@ -22,7 +22,7 @@ class EvaluationDemoTests(TestCase):
         follow = Administration.objects.get(title=demo.FOLLOW_UP_TITLE)
         self.assertEqual(post.pre.title, demo.PRE_TITLE)
         self.assertEqual(follow.time_point, TimePoint.FOLLOW_UP)
-        self.assertIn("interview", follow.context_label)
+        self.assertIn("interview", follow.description)
         pre_keys = set(post.pre.responses.values_list("respondent_key", flat=True))
         self.assertEqual(set(post.responses.values_list("respondent_key", flat=True)), pre_keys)
         self.assertTrue(set(follow.responses.values_list("respondent_key", flat=True)) <= pre_keys)

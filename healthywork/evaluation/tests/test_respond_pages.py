@@ -59,6 +59,15 @@ class RespondPageTests(TestCase):
         self.assertContains(page, "Enunciado uno")
         self.assertContains(page, "Totalmente de acuerdo")
 
+    def test_the_introduction_is_shown_in_the_respondents_language(self):
+        self.administration.introduction = "Five minutes; answers reported in summary only."
+        self.administration.introduction_es = "Cinco minutos; respuestas solo en resumen."
+        self.administration.save()
+        self.assertContains(self.client.get(self.public_url()), "Five minutes; answers reported")
+        spanish = self.client.get(self.public_url(lang="es"))
+        self.assertContains(spanish, "Cinco minutos; respuestas solo en resumen.")
+        self.assertNotContains(spanish, "Five minutes")
+
     def test_an_out_of_range_answer_reshows_the_form_naming_the_item(self):
         page = self.post(self.public_url(), q1="9", q2="3")
         self.assertEqual(page.status_code, 400)
