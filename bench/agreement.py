@@ -226,11 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    cleanup = registry.prepare_environment(None)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    args.database_url = None
+    return registry.run_bench(args, run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -238,11 +235,10 @@ def run(args: argparse.Namespace) -> int:
 
     django.setup()
     from django.core.cache import cache
-    from django.core.management import call_command
 
     from healthywork.scan import rounds
 
-    call_command("migrate", verbosity=0)
+    registry.migrate()
     built = build_round(args)
     blind_round, codes = built["round"], built["codes"]
     coder_pks = [coder.pk for coder in sorted(built["coders"], key=lambda coder: coder.username)]

@@ -83,46 +83,6 @@ CODE_FILES = [
 KEPT_SQLITE_DIR = Path(tempfile.gettempdir()) / "healthywork-catalog-bench"
 
 
-def prepare_environment(database_url: str | None, *, keep: bool = False):
-    """registry.prepare_environment on a database of its own (its helpers read the name at call time).
-
-    With `keep` the database outlives the run and a database kept by an earlier run is used
-    again (generation is skipped when it holds the catalog asked for): the SQLite file in
-    KEPT_SQLITE_DIR, or the `healthywork_catalog_bench` database on the PostgreSQL server."""
-    registry.BENCH_DATABASE = CATALOG_DATABASE
-    if not keep:
-        return registry.prepare_environment(database_url)
-    KEPT_SQLITE_DIR.joinpath("static").mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "healthywork.settings",
-            "HEALTHYWORK_DATA_DIR": str(KEPT_SQLITE_DIR),
-            "SECRET_KEY": "bench-only-not-secret",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    urls = registry._postgres_urls(database_url) if database_url else None
-    if urls:
-        import psycopg
-
-        with psycopg.connect(urls[0], autocommit=True) as connection:
-            found = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [CATALOG_DATABASE]
-            ).fetchone()
-            if not found:
-                connection.execute(f"CREATE DATABASE {CATALOG_DATABASE}")
-        os.environ["DATABASE_URL"] = urls[1]
-
-    def cleanup() -> None:
-        from django.db import connections
-
-        connections.close_all()
-
-    return cleanup
-
-
 def _is_generated(args: argparse.Namespace) -> bool:
     """Whether the database already holds the catalog asked for (a kept one, with --keep)."""
     from healthywork.catalog.models import Initiative
@@ -845,18 +805,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    cleanup = prepare_environment(args.database_url, keep=args.keep)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    # With --keep the database outlives the run, and one kept before is used again (generation is
+    # skipped when it holds what was asked for): the SQLite file in KEPT_SQLITE_DIR, or the
+    # CATALOG_DATABASE database on the PostgreSQL server.
+    return registry.run_bench(
+        args, run, database=CATALOG_DATABASE, kept_folder=KEPT_SQLITE_DIR if args.keep else None
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from generate_catalog import _analyze, generate
@@ -864,9 +824,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.models import User
     from healthywork.accounts.roles import Role
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s")
+    registry.migrate()
     if args.keep and _is_generated(args):
         print("Reusing the kept database: no generation")
         started = time.perf_counter()

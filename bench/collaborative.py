@@ -36,7 +36,8 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from registry import cpu_seconds, database_version, prepare_environment, summarize  # noqa: E402
+import registry  # noqa: E402
+from registry import cpu_seconds, database_version, summarize  # noqa: E402
 
 OUT_DIR = BENCH_DIR / "out"
 TARGET_P95_MS = 500.0
@@ -253,18 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2018)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     args = parser.parse_args(argv)
-    cleanup = prepare_environment(args.database_url)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    return registry.run_bench(args, run)
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -272,7 +268,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.roles import Role
     from healthywork.collaborative.board import board_for
 
-    call_command("migrate", verbosity=0)
+    registry.migrate()
     started = time.perf_counter()
     made = generate(args.teams, args.sessions, args.seed)
     generation_seconds = time.perf_counter() - started

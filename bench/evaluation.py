@@ -41,7 +41,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import registry  # noqa: E402
 
 # Its own database name on PostgreSQL, so that it never drops another bench's database mid-run.
-registry.BENCH_DATABASE = "healthywork_evaluation_bench"
+EVALUATION_DATABASE = "healthywork_evaluation_bench"
 TARGET_PAGE_MS = 1000.0
 TARGET_EXPORT_MS = 10_000.0
 
@@ -150,18 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a PostgreSQL server to bench on (default: DATABASE_URL, else SQLite in a temporary folder)",
     )
     args = parser.parse_args(argv)
-    cleanup = registry.prepare_environment(args.database_url)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    return registry.run_bench(args, run, database=EVALUATION_DATABASE)
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
@@ -170,9 +165,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.models import User
     from healthywork.accounts.roles import Role
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s", flush=True)
+    registry.migrate()
     data = generate(args.responses, seed=args.seed)
     print(f"Generated {data['answers']:,} answers in {data['seconds']} s", flush=True)
     if connection.vendor == "sqlite":

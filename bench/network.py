@@ -262,19 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         "default: DATABASE_URL, else SQLite in a temporary folder",
     )
     args = parser.parse_args(argv)
-    registry.BENCH_DATABASE = NETWORK_DATABASE
-    cleanup = registry.prepare_environment(args.database_url)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    return registry.run_bench(args, run, database=NETWORK_DATABASE)
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from generate_network import generate
@@ -282,9 +276,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.models import User
     from healthywork.accounts.roles import Role
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s")
+    registry.migrate()
     generation = generate(args.orgs, args.ties, args.map_nodes, seed=args.seed)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -422,24 +422,16 @@ def main(argv: list[str] | None = None) -> int:
         "dropped); default: DATABASE_URL, else SQLite in a temporary folder",
     )
     args = parser.parse_args(argv)
-    registry.BENCH_DATABASE = PLANNING_DATABASE
-    cleanup = registry.prepare_environment(args.database_url)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    return registry.run_bench(args, run, database=PLANNING_DATABASE)
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    registry.migrate(sys.stderr)
     data = generate(args.outcomes, args.links, args.actors, args.seed)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -72,10 +72,8 @@ def _postgres_execute(maintenance_url: str, *statements: str) -> None:
             connection.execute(statement)
 
 
-def prepare_environment(database_url: str | None) -> Callable[[], None]:
-    """Point the settings at a throwaway database; returns the function that removes it."""
-    data_dir = tempfile.mkdtemp(prefix="healthywork-bench-")
-    Path(data_dir, "static").mkdir()  # spares WhiteNoise's warning about a missing STATIC_ROOT
+def _point_settings_at(data_dir: str) -> None:
+    Path(data_dir, "static").mkdir(parents=True, exist_ok=True)  # spares WhiteNoise's warning
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "healthywork.settings",
@@ -86,21 +84,76 @@ def prepare_environment(database_url: str | None) -> Callable[[], None]:
         }
     )
     os.environ.pop("DATABASE_URL", None)
+
+
+def prepare_environment(
+    database_url: str | None, *, database: str | None = None, kept_folder: Path | None = None
+) -> Callable[[], None]:
+    """Point the settings at a database of the bench's own (`database`, default BENCH_DATABASE, on
+    a PostgreSQL server; else SQLite in a folder); returns the function that cleans up.
+
+    Without `kept_folder` the database is thrown away afterwards. With it the database outlives
+    the run, and one kept by an earlier run is used again: the SQLite file in `kept_folder`, or
+    the named database on the PostgreSQL server (a bench then skips generating what is there)."""
+    global BENCH_DATABASE
+    if database:
+        BENCH_DATABASE = database
+    keep = kept_folder is not None
+    data_dir = str(kept_folder) if keep else tempfile.mkdtemp(prefix="healthywork-bench-")
+    _point_settings_at(data_dir)
     urls = _postgres_urls(database_url) if database_url else None
     drop = f"DROP DATABASE IF EXISTS {BENCH_DATABASE} WITH (FORCE)"
     if urls:
-        _postgres_execute(urls[0], drop, f"CREATE DATABASE {BENCH_DATABASE}")
+        import psycopg
+
+        with psycopg.connect(urls[0], autocommit=True) as connection:
+            if not keep:
+                connection.execute(drop)
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
+            ).fetchone()
+            if not found:
+                connection.execute(f"CREATE DATABASE {BENCH_DATABASE}")
         os.environ["DATABASE_URL"] = urls[1]
 
     def cleanup() -> None:
-        if urls:
-            from django.db import connections
+        from django.db import connections
 
-            connections.close_all()
+        connections.close_all()
+        if keep:
+            return
+        if urls:
             _postgres_execute(urls[0], drop)
         shutil.rmtree(data_dir, ignore_errors=True)
 
     return cleanup
+
+
+def run_bench(args, run: Callable, *, database: str | None = None, kept_folder: Path | None = None) -> int:
+    """`run(args)` on the bench's database (see prepare_environment), cleaned up afterwards."""
+    cleanup = prepare_environment(args.database_url, database=database, kept_folder=kept_folder)
+    try:
+        return run(args)
+    finally:
+        cleanup()
+
+
+def migrate(stream=None) -> str:
+    """Set Django up, migrate the bench's database, say how long it took; returns the vendor."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(
+        f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s",
+        file=stream or sys.stdout,
+        flush=True,
+    )
+    return connection.vendor
 
 
 # --- The queries ------------------------------------------------------------------------------
@@ -375,18 +428,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    cleanup = prepare_environment(args.database_url)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    return run_bench(args, run)
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
@@ -396,9 +444,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.models import User
     from healthywork.accounts.roles import Role
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s")
+    migrate()
     generation = generate(args.orgs, args.people, seed=args.seed)
     # Measure as a server process would meet the data: not in the heap and connection that just
     # wrote it (on SQLite, the write-ahead log folded back into the database file first).

@@ -58,46 +58,6 @@ PAGE_SIZE = 25
 KEPT_SQLITE_DIR = Path(tempfile.gettempdir()) / "healthywork-scan-bench"
 
 
-def prepare_environment(database_url: str | None, *, keep: bool = False):
-    """registry.prepare_environment on a database of its own (its helpers read the name at call time).
-
-    With `keep` the database outlives the run and a database kept by an earlier run is used
-    again (generation is skipped when it holds the project asked for): the SQLite file in
-    KEPT_SQLITE_DIR, or the `healthywork_scan_bench` database on the PostgreSQL server."""
-    registry.BENCH_DATABASE = SCAN_DATABASE
-    if not keep:
-        return registry.prepare_environment(database_url)
-    KEPT_SQLITE_DIR.joinpath("static").mkdir(parents=True, exist_ok=True)
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "healthywork.settings",
-            "HEALTHYWORK_DATA_DIR": str(KEPT_SQLITE_DIR),
-            "SECRET_KEY": "bench-only-not-secret",
-            "DEBUG": "false",
-            "ALLOWED_HOSTS": "testserver",
-        }
-    )
-    os.environ.pop("DATABASE_URL", None)
-    urls = registry._postgres_urls(database_url) if database_url else None
-    if urls:
-        import psycopg
-
-        with psycopg.connect(urls[0], autocommit=True) as connection:
-            found = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [SCAN_DATABASE]
-            ).fetchone()
-            if not found:
-                connection.execute(f"CREATE DATABASE {SCAN_DATABASE}")
-        os.environ["DATABASE_URL"] = urls[1]
-
-    def cleanup() -> None:
-        from django.db import connections
-
-        connections.close_all()
-
-    return cleanup
-
-
 def _is_generated(args: argparse.Namespace) -> bool:
     """Whether the database already holds the bench project asked for (a kept one, with --keep)."""
     from generate_scan import PROJECT_NAME
@@ -557,18 +517,18 @@ def main(argv: list[str] | None = None) -> int:
         help="time only these measurements (repeatable); default: all four",
     )
     args = parser.parse_args(argv)
-    cleanup = prepare_environment(args.database_url, keep=args.keep)
-    try:
-        return run(args)
-    finally:
-        cleanup()
+    # With --keep the database outlives the run, and one kept before is used again (generation is
+    # skipped when it holds what was asked for): the SQLite file in KEPT_SQLITE_DIR, or the
+    # SCAN_DATABASE database on the PostgreSQL server.
+    return registry.run_bench(
+        args, run, database=SCAN_DATABASE, kept_folder=KEPT_SQLITE_DIR if args.keep else None
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Sum
     from django.test import Client
@@ -578,9 +538,7 @@ def run(args: argparse.Namespace) -> int:
     from healthywork.accounts.roles import Role
     from healthywork.scan.models import Code, Coding, Document, Project
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"Migrated {connection.vendor} database in {time.perf_counter() - started:.1f} s")
+    registry.migrate()
     if args.keep and _is_generated(args):
         print("Reusing the kept database: no generation")
         from generate_scan import _analyze
