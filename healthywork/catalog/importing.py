@@ -32,6 +32,7 @@ from healthywork.catalog.models import (
     Tag,
     TWHLevel,
 )
+from healthywork.core import tabular
 from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
 from healthywork.partners import services as partner_services
@@ -203,12 +204,9 @@ def preview_initiatives(
     choices = choices or {}
     organizations = organizations or {}
     preview = Preview(rows=[])
-    absent = [column for column in REQUIRED_COLUMNS if column not in table.headers]
-    if absent:
-        preview.file_errors.append(
-            _("The file has no column %(columns)s. Expected columns: %(expected)s.")
-            % {"columns": ", ".join(absent), "expected": ", ".join(COLUMNS)}
-        )
+    problem = tabular.missing_columns(table, REQUIRED_COLUMNS, COLUMNS)
+    if problem:
+        preview.file_errors.append(problem)
         return preview
     unknown = [header for header in table.headers if header not in COLUMNS]
     if unknown:

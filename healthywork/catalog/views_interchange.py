@@ -14,7 +14,8 @@ from healthywork.catalog import exporting, importing
 from healthywork.catalog.models import Initiative
 from healthywork.core import tabular
 from healthywork.core.models import StagedUpload
-from healthywork.core.permissions import ability_required, get_visible_or_404
+from healthywork.core.permissions import ability_required
+from healthywork.core.staging import staged_table
 from healthywork.partners.models import Sector
 
 KIND = "initiatives"
@@ -60,12 +61,8 @@ def initiative_import(request: HttpRequest) -> HttpResponse:
 
 @ability_required("catalog.edit")
 def initiative_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=KIND)
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, KIND)
+    if table is None:
         return redirect("catalog:initiative-import")
     choices = {
         int(key.removeprefix("row-")): value

@@ -2,7 +2,12 @@
 
 from typing import Any
 
+from django.contrib import messages
+
+from healthywork.core import tabular
 from healthywork.core.models import StagedUpload
+from healthywork.core.permissions import get_visible_or_404
+from healthywork.core.tabular import Table
 
 
 def stage_upload(owner: Any, kind: str, filename: str, data: bytes) -> StagedUpload:
@@ -10,3 +15,16 @@ def stage_upload(owner: Any, kind: str, filename: str, data: bytes) -> StagedUpl
     forgets the old one)."""
     StagedUpload.objects.filter(owner=owner, kind=kind).delete()
     return StagedUpload.objects.create(owner=owner, kind=kind, filename=filename[:255], data=data)
+
+
+def staged_table(request: Any, pk: int, kind: str) -> tuple[StagedUpload, Table | None]:
+    """The user's staged upload `pk` of `kind` (404 for anyone else's) read as a table. When it
+    cannot be read, it is forgotten, the reason goes to the page's messages, and the table is None
+    (the caller sends the user back to the upload form)."""
+    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=kind)
+    try:
+        return staged, tabular.read_table(bytes(staged.data), staged.filename)
+    except tabular.TableError as error:
+        staged.delete()
+        messages.error(request, str(error))
+        return staged, None

@@ -218,6 +218,17 @@ def _restore(text: str) -> str:
     return text
 
 
+def missing_columns(table: Table, required: Sequence[str], expected: Sequence[str]) -> str | None:
+    """The message naming the `required` columns `table` lacks (and every `expected` one), or None."""
+    absent = [column for column in required if column not in table.headers]
+    if not absent:
+        return None
+    return _("The file has no column %(columns)s. Expected columns: %(expected)s.") % {
+        "columns": ", ".join(absent),
+        "expected": ", ".join(expected),
+    }
+
+
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula (CSV/formula injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
+from healthywork.core import tabular
 from healthywork.core.audit import record, snapshot
 from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
@@ -311,12 +312,9 @@ def _parse_value(text: str) -> float:
 def preview_import(table: Table) -> ImportPreview:
     """What importing `table` into an indicator would do, without writing anything."""
     preview = ImportPreview(rows=[])
-    absent = [column for column in ("date", "value") if column not in table.headers]
-    if absent:
-        preview.file_errors.append(
-            _("The file has no column %(columns)s. Expected columns: %(expected)s.")
-            % {"columns": ", ".join(absent), "expected": ", ".join(IMPORT_COLUMNS)}
-        )
+    problem = tabular.missing_columns(table, ("date", "value"), IMPORT_COLUMNS)
+    if problem:
+        preview.file_errors.append(problem)
         return preview
     if not table.rows:
         preview.file_errors.append(_("The file has no rows under its header."))

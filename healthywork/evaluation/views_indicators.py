@@ -10,9 +10,8 @@ from django.utils.translation import gettext as _
 
 from healthywork.core import tabular
 from healthywork.core.charts import chart_options
-from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.evaluation import indicators
 from healthywork.evaluation.forms_indicators import (
     ChooseAdministrationForm,
@@ -188,12 +187,8 @@ def measurement_import(request: HttpRequest, public_id) -> HttpResponse:
 def measurement_import_preview(request: HttpRequest, public_id, pk: int) -> HttpResponse:
     indicator = _indicator(request, public_id)
     _require_write(request, indicator)
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=IMPORT_KIND)
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, IMPORT_KIND)
+    if table is None:
         return redirect("evaluation:indicator-import", indicator.public_id)
     preview = indicators.preview_import(table)
     if request.method == "POST" and request.POST.get("confirm") and preview.can_apply:

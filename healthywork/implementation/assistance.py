@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
+from healthywork.core import tabular
 from healthywork.core.audit import diff, record, snapshot
 from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
@@ -190,12 +191,9 @@ def _teams_for(user: Any) -> QuerySet:
 def preview_import(table: Table, *, by: Any = None) -> ImportPreview:
     """What importing `table` would do, without writing anything."""
     preview = ImportPreview(rows=[])
-    absent = [column for column in REQUIRED_COLUMNS if column not in table.headers]
-    if absent:
-        preview.file_errors.append(
-            _("The file has no column %(columns)s. Expected columns: %(expected)s.")
-            % {"columns": ", ".join(absent), "expected": ", ".join(COLUMNS)}
-        )
+    problem = tabular.missing_columns(table, REQUIRED_COLUMNS, COLUMNS)
+    if problem:
+        preview.file_errors.append(problem)
         return preview
     if not table.rows:
         preview.file_errors.append(_("The file has no rows under its header."))

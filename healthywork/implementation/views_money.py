@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from healthywork.collaborative.models import Team
 from healthywork.core import tabular
 from healthywork.core.charts import chart_options
-from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.implementation import assistance, grants
 from healthywork.implementation.forms_money import (
     AssistanceFilterForm,
@@ -267,12 +266,8 @@ def assistance_import(request: HttpRequest) -> HttpResponse:
 
 
 def assistance_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=IMPORT_KIND)
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, IMPORT_KIND)
+    if table is None:
         return redirect("implementation:assistance-import")
     preview = assistance.preview_import(table, by=request.user)
     if request.method == "POST" and request.POST.get("confirm") and preview.can_apply:

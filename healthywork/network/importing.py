@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
+from healthywork.core import tabular
 from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table, TableError, load_json
 from healthywork.network import ties
@@ -113,12 +114,9 @@ def preview_ties(table: Table, *, default_wave: Wave | None = None, is_kumu: boo
     column is absent or empty. Duplicates of a stored tie (same wave, kind and pair; either
     order when both are undirected) are skipped; duplicates within the file are refused."""
     preview = TiePreview(rows=[], is_kumu=is_kumu or isinstance(table, KumuTable))
-    absent = [column for column in REQUIRED_COLUMNS if column not in table.headers]
-    if absent:
-        preview.file_errors.append(
-            _("The file has no column %(columns)s. Expected columns: %(expected)s.")
-            % {"columns": ", ".join(absent), "expected": ", ".join(COLUMNS)}
-        )
+    problem = tabular.missing_columns(table, REQUIRED_COLUMNS, COLUMNS)
+    if problem:
+        preview.file_errors.append(problem)
         return preview
     if "wave" not in table.headers and default_wave is None:
         preview.file_errors.append(

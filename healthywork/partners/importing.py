@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from healthywork.core import tabular
 from healthywork.core.previews import ImportPreview
 from healthywork.core.tabular import Table
 from healthywork.partners import services
@@ -97,12 +98,9 @@ def preview_organizations(
     that duplicate an existing organization; without a choice such a row is refused."""
     choices = choices or {}
     preview = Preview(rows=[])
-    missing = [column for column in REQUIRED_COLUMNS if column not in table.headers]
-    if missing:
-        preview.file_errors.append(
-            _("The file has no column %(columns)s. Expected columns: %(expected)s.")
-            % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS)}
-        )
+    problem = tabular.missing_columns(table, REQUIRED_COLUMNS, COLUMNS)
+    if problem:
+        preview.file_errors.append(problem)
         return preview
     unknown = [header for header in table.headers if header not in COLUMNS]
     if unknown:

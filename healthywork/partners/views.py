@@ -7,11 +7,10 @@ from django.views.decorators.http import require_POST
 
 from healthywork.core import tabular
 from healthywork.core.history import render_history
-from healthywork.core.models import StagedUpload
 from healthywork.core.pagination import paginate
 from healthywork.core.panels import collect
 from healthywork.core.permissions import ability_required, get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.partners import exporting, importing, services
 from healthywork.partners.forms import (
     AffiliationForm,
@@ -192,12 +191,8 @@ def organization_import(request: HttpRequest) -> HttpResponse:
 
 @ability_required("registry.import")
 def organization_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind="organizations")
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, "organizations")
+    if table is None:
         return redirect("partners:organization-import")
     choices = {
         int(key.removeprefix("row-")): value

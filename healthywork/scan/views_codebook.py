@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from healthywork.core import tabular
-from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.scan import codebook
 from healthywork.scan.forms_codebook import (
     CodeForm,
@@ -267,12 +266,8 @@ def codebook_import(request: HttpRequest, public_id) -> HttpResponse:
 
 def codebook_import_preview(request: HttpRequest, public_id, pk: int) -> HttpResponse:
     project = _managed_project(request, public_id)
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=STAGED_KIND)
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, STAGED_KIND)
+    if table is None:
         return redirect("scan:codebook-import-csv", project.public_id)
     confirm = request.method == "POST" and bool(request.POST.get("confirm"))
     preview = codebook.import_codebook_csv(project, table, by=request.user, dry_run=not confirm)

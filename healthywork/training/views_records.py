@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_POST
 
-from healthywork.core import ratelimit, tabular
-from healthywork.core.models import StagedUpload
+from healthywork.core import ratelimit
 from healthywork.core.permissions import get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.training import certificates, records
 from healthywork.training.forms_records import (
     AttachForm,
@@ -104,12 +103,8 @@ def attendance_import(request: HttpRequest, public_id) -> HttpResponse:
 def attendance_import_preview(request: HttpRequest, public_id, pk: int) -> HttpResponse:
     """What the file would do; walk-ins are chosen row by row; all of it or nothing."""
     training = _training(request, public_id)
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=STAGED_KIND)
-    try:
-        table = tabular.read_table(bytes(staged.data), staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, STAGED_KIND)
+    if table is None:
         return redirect("training:attendance", training.public_id)
     walk_ins = set(request.POST.getlist("walk_in"))
     preview = records.preview_participants(training, table, walk_ins)
