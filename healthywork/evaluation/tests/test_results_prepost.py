@@ -99,7 +99,8 @@ class MatchingTests(PrePostTestCase):
 
 
 class ParallelReadTests(TransactionTestCase):
-    """Outside a transaction the two administrations are read on two connections at once."""
+    """Outside a transaction, on PostgreSQL, the two administrations are read on two connections at
+    once (on SQLite in turn): the same result either way."""
 
     def test_it_reads_both_administrations_in_parallel_with_the_same_result(self):
 
