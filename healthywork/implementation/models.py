@@ -103,8 +103,26 @@ class Grant(models.Model):
             errors["funder"] = _("Choose a funder from the registry or type its name.")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("The period ends before it starts.")
+        other = self.other_currency()
+        if other:
+            errors["currency"] = _(
+                "The other grants of this cohort are in %(currency)s. The team and cohort pages add "
+                "amounts up, so one cohort's grants share one currency."
+            ) % {"currency": other}
         if errors:
             raise ValidationError(errors)
+
+    def other_currency(self) -> str | None:
+        """The currency of the cohort's other grants when it is not this grant's, else None."""
+        if not self.team_id or not self.currency:
+            return None
+        return (
+            Grant.objects.filter(team__cohort_id=self.team.cohort_id)
+            .exclude(pk=self.pk)
+            .exclude(currency=self.currency.upper())
+            .values_list("currency", flat=True)
+            .first()
+        )
 
     def disbursed(self) -> Decimal:
         return self.disbursements.aggregate(total=Sum("amount"))["total"] or Decimal("0")

@@ -10,8 +10,8 @@
   ``hours_by_kind``: {kind value: hours} with every kind present (zero when none);
 - ``over_disbursed``: True when any one grant of the team (whatever its status) got more than its award.
 
-Amounts are summed as numbers; a team with grants in several currencies gets a plain sum (the
-program funds in one currency; the grant pages show each grant in its own).
+Amounts are summed as numbers: the grants of one cohort share one currency (`Grant.clean` refuses
+another), so a team's or a cohort's sums never add two currencies.
 
 Both functions run a fixed number of queries (grants with their disbursed totals in one, assistance
 grouped by team and kind in another), whatever the number of teams.

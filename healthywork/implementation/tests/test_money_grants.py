@@ -120,6 +120,26 @@ class GrantPageTests(GrantTestCase):
         self.assertEqual((grant.funder_name, grant.currency), ("County Health Trust", "USD"))
         self.assertTrue(AuditEvent.objects.filter(action="create", object_pk=str(grant.pk)).exists())
 
+    def test_a_cohorts_grants_share_one_currency(self):
+        factories.grant(self.team_a, "10000", currency="USD")
+        self.login(self.administrator)
+        create = reverse("implementation:grant-create", args=[self.team_b.public_id])
+        data = {
+            "funder": "Fundación Salud",
+            "amount": "2500",
+            "currency": "eur",
+            "start_date": "2018-07-01",
+            "end_date": "2019-06-30",
+            "status": "awarded",
+            "purpose": "Outreach",
+        }
+        response = self.client.post(create, data)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("USD", " ".join(response.context["form"].errors["currency"]))
+        self.assertFalse(Grant.objects.filter(team=self.team_b).exists())
+        response = self.client.post(create, {**data, "currency": "usd"})
+        self.assertEqual(Grant.objects.get(team=self.team_b).currency, "USD")
+
     def test_bad_grant_input_names_the_fields(self):
         self.login(self.administrator)
         create = reverse("implementation:grant-create", args=[self.team_b.public_id])
