@@ -170,6 +170,14 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(own | facilitated | shared).distinct()
 
 
+class TeamWorkQuerySet(models.QuerySet):
+    """For every model of a team's work (a `team` foreign key): the rows of the teams the user may
+    see, by the one rule of `TeamQuerySet.visible_to`."""
+
+    def visible_to(self, user) -> "TeamWorkQuerySet":
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+
 class EPRESDimension(models.TextChoices):
     """The six dimensions of the Employment Precariousness Scale (Vives et al., 2010)."""
 

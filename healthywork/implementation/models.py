@@ -20,15 +20,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from healthywork.catalog.models import Initiative
-from healthywork.collaborative.models import Team
+from healthywork.collaborative.models import Team, TeamWorkQuerySet
 from healthywork.partners.models import Organization
 from healthywork.planning.models import ActionStep
-
-
-class TeamScopedQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TeamScopedQuerySet":
-        """The one rule: rows of the teams the user may see."""
-        return self.filter(team__in=Team.objects.visible_to(user))
 
 
 def can_edit_money(user, team: Team) -> bool:
@@ -74,7 +68,7 @@ class Grant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "pk"]
@@ -210,7 +204,7 @@ class AssistanceLog(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -256,7 +250,7 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -300,7 +294,7 @@ class ProgressReport(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_end", "-pk"]
@@ -402,7 +396,7 @@ class Change(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = TeamScopedQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

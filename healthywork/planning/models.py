@@ -19,13 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from healthywork.collaborative.models import Session, Team
+from healthywork.collaborative.models import Session, Team, TeamWorkQuerySet
 from healthywork.partners.models import Organization, Person
-
-
-class ArtifactQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ArtifactQuerySet":
-        return self.filter(team__in=Team.objects.visible_to(user))
 
 
 class Artifact(models.Model):
@@ -38,7 +33,7 @@ class Artifact(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ArtifactQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -435,11 +430,6 @@ class ArtifactKind(models.TextChoices):
     DEFINITION = "definition", _("Definition of precarious work")
 
 
-class SnapshotQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "SnapshotQuerySet":
-        return self.filter(team__in=Team.objects.visible_to(user))
-
-
 class Snapshot(models.Model):
     """A read-only copy of one team artifact at a moment (usually the end of a session)."""
 
@@ -457,7 +447,7 @@ class Snapshot(models.Model):
     )
     taken_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SnapshotQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["team", "kind", "taken_at", "id"]
@@ -467,11 +457,6 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.label}"
-
-
-class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CommentQuerySet":
-        return self.filter(team__in=Team.objects.visible_to(user))
 
 
 class Comment(models.Model):
@@ -493,7 +478,7 @@ class Comment(models.Model):
     is_resolved = models.BooleanField(_("resolved"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects = TeamWorkQuerySet.as_manager()
 
     class Meta:
         ordering = ["team", "created_at", "id"]
