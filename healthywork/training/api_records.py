@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from healthywork.core.apitools import READ_ERRORS, WRITE_ERRORS, api_user, invalid
-from healthywork.training import certificates, records
+from healthywork.training import certificates, records, trainings
 from healthywork.training.models import Certificate, Registration, Training
 
 router = Router(tags=["training"])
@@ -53,7 +53,7 @@ class SavedOut(Schema):
 
 
 def _managed_training(request: HttpRequest, public_id: UUID) -> Training:
-    training = get_object_or_404(Training, public_id=public_id)
+    training = get_object_or_404(trainings.visible_trainings(api_user(request)), public_id=public_id)
     if not training.can_manage(api_user(request)):
         raise HttpError(403, _("Only those who manage this training may do this."))
     return training

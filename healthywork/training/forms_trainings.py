@@ -87,6 +87,7 @@ class TrainingForm(forms.ModelForm):
             "registration_closes_at",
             "status",
             "completion_rule",
+            "completion_minutes",
         ]
         widgets = {
             "starts_at": forms.DateTimeInput(attrs=DATETIME_INPUT, format=DATETIME_FORMAT),

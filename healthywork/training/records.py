@@ -483,8 +483,8 @@ class CompletionRule:
 
 
 def default_rule(training: Training) -> CompletionRule:
-    """The training's rule: a minimum of minutes where the model holds one, else every day."""
-    return CompletionRule(min_minutes=getattr(training, "completion_minutes", None))
+    """The training's rule: its minimum of minutes when it has one, else every day."""
+    return CompletionRule(min_minutes=training.completion_minutes)
 
 
 @transaction.atomic

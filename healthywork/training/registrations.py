@@ -179,15 +179,16 @@ def cancel(registration: Registration, *, by: Any = None, base_url: str = "") ->
 def fill_seats(training: Training, *, by: Any = None, base_url: str = "") -> list[Registration]:
     """Move people from the waitlist, first come first served, into the free seats (call inside a
     transaction holding the training's lock). Each is e-mailed after the commit."""
-    promoted = []
+    promoted: list[Registration] = []
     if training.status == TrainingStatus.CANCELLED:
         return promoted
     waiting = training.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by(
         "registered_at", "pk"
     )
+    if training.capacity is not None:
+        taken = training.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+        waiting = waiting[: max(training.capacity - taken, 0)]
     for candidate in waiting:
-        if not _seat_is_free(training):
-            break
         _promote(candidate, by=by, base_url=base_url, note=_("A seat was freed."))
         promoted.append(candidate)
     return promoted

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -89,6 +89,7 @@ TRAINING_FIELDS = (
     "registration_closes_at",
     "status",
     "completion_rule",
+    "completion_minutes",
 )
 
 
@@ -179,11 +180,15 @@ def remove_material(material: Material, *, by: Any) -> None:
     material.delete()
 
 
+#: The order of a training's registrations on its page: seats, then the waitlist, then cancelled.
+STATUS_ORDER = Case(
+    When(status=RegistrationStatus.REGISTERED, then=Value(0)),
+    When(status=RegistrationStatus.WAITLISTED, then=Value(1)),
+    default=Value(2),
+)
+
+
 def registration_rows(training: Training) -> QuerySet[Registration]:
     return training.registrations.select_related("organization", "person").order_by(
-        "status", "registered_at", "pk"
+        STATUS_ORDER, "registered_at", "pk"
     )
-
-
-def is_registered_seat(registration: Registration) -> bool:
-    return registration.status == RegistrationStatus.REGISTERED

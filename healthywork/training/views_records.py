@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from healthywork.core import ratelimit
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.core.staging import stage_upload, staged_table
-from healthywork.training import certificates, records
+from healthywork.training import certificates, records, trainings
 from healthywork.training.forms_records import (
     AttachForm,
     CompletionRuleForm,
@@ -35,7 +35,8 @@ PUBLIC_LIMIT = (60, 600)  # requests per window (seconds), per address
 
 
 def _training(request: HttpRequest, public_id) -> Training:
-    training = get_object_or_404(Training, public_id=public_id)
+    # a draft the person may not see is a 404 (as on the training's own page), not a 403
+    training = get_object_or_404(trainings.visible_trainings(request.user), public_id=public_id)
     if not training.can_manage(request.user):
         raise PermissionDenied("training.manage")
     return training

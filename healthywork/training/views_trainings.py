@@ -16,12 +16,6 @@ from healthywork.training import calendar, interchange, registrations, trainings
 from healthywork.training.forms_trainings import ManualRegistrationForm, MaterialForm, TrainingForm
 from healthywork.training.models import Modality, Registration, RegistrationStatus, Training, TrainingStatus
 
-STATUS_ORDER = {
-    RegistrationStatus.REGISTERED: 0,
-    RegistrationStatus.WAITLISTED: 1,
-    RegistrationStatus.CANCELLED: 2,
-}
-
 
 def _training(request: HttpRequest, public_id, *, manage: bool = False) -> Training:
     """The training if the person may see it (else 404); with `manage`, 403 unless they run it."""
@@ -127,13 +121,9 @@ def training_detail(request: HttpRequest, public_id) -> HttpResponse:
         "closed_reason": registrations.closed_reason(training),
     }
     if can_manage:
-        rows = sorted(
-            trainings.registration_rows(training),
-            key=lambda row: (STATUS_ORDER.get(row.status, 9), row.registered_at, row.pk),
-        )
         context.update(
             {
-                "registrations": rows,
+                "registrations": trainings.registration_rows(training),
                 "counts": registrations.counts(training),
                 "registration_form": ManualRegistrationForm(),
                 "material_form": MaterialForm(),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from healthywork.core.models import AuditEvent
 from healthywork.core.tests.base import PersonaTestCase
 from healthywork.training import records
-from healthywork.training.models import Attendance, Modality, Registration, RegistrationStatus
+from healthywork.training.models import Attendance, Modality, Registration, RegistrationStatus, TrainingStatus
 from healthywork.training.tests import factories
 
 
@@ -106,6 +106,14 @@ class AttendanceSheetTests(PersonaTestCase):
         self.login(self.administrator)
         url = reverse("training:attendance", args=["00000000-0000-0000-0000-000000000000"])
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_draft_the_person_may_not_see_is_a_404(self):
+        draft = two_day_training(status=TrainingStatus.DRAFT)
+        self.login(self.member)
+        for name in ("training:attendance", "training:evaluation"):
+            self.assertEqual(self.client.get(reverse(name, args=[draft.public_id])).status_code, 404)
+        api = f"/api/v1/training/trainings/{draft.public_id}/attendance"
+        self.assertEqual(self.client.get(api).status_code, 404)
 
 
 ZOOM = (

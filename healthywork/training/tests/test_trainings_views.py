@@ -95,6 +95,14 @@ class TrainingPagesTests(PersonaTestCase):
         self.assertEqual(training.slug, "journal-club-precarious-work")
         self.assertTrue(AuditEvent.objects.filter(action="create", object_pk=str(training.pk)).exists())
 
+    def test_the_minutes_needed_to_complete_are_set_on_the_form_and_preset_the_completion_rule(self):
+        self.login(self.administrator)
+        self.client.post(reverse("training:create"), training_data(completion_minutes="45"))
+        training = Training.objects.get(title="Journal club: precarious work")
+        self.assertEqual(training.completion_minutes, 45)
+        response = self.client.get(reverse("training:attendance", args=[training.public_id]))
+        self.assertEqual(response.context["rule_form"].initial, {"rule": "minutes", "min_minutes": 45})
+
     def test_bad_input_names_the_field_and_saves_nothing(self):
         self.login(self.administrator)
         response = self.client.post(
