@@ -36,7 +36,7 @@ def _language(request: HttpRequest) -> str:
     if asked in codes:
         return asked
     current = translation.get_language() or "en"
-    return current if current in codes else current.split("-")[0] if current.split("-")[0] in codes else "en"
+    return next((code for code in (current, current.split("-")[0]) if code in codes), "en")
 
 
 def _public(request, template: str, context: dict, lang: str, status: int = 200) -> HttpResponse:
@@ -104,14 +104,20 @@ def application_list(request: HttpRequest, public_id) -> HttpResponse:
     return render(request, "collaborative/applications_list.html", context)
 
 
-def _detail(request, application: Application, review_form=None, accept_form=None, status: int = 200):
+def _accept_form(application: Application, data=None) -> AcceptForm:
+    """The accept form with the registry's matches for the lead and each partner name (two queries a
+    name, so built once per request)."""
     names = [application.lead_organization_name, *application.partner_names]
     matches = {name: applications.registry_matches(name) for name in names}
+    return AcceptForm(data, application=application, matches=matches)
+
+
+def _detail(request, application: Application, review_form=None, accept_form=None, status: int = 200):
     context = {
         "application": application,
         "cohort": application.cohort,
         "review_form": review_form or ReviewForm(instance=application),
-        "accept_form": accept_form or AcceptForm(application=application, matches=matches),
+        "accept_form": accept_form or _accept_form(application),
         "is_open": application.status == ApplicationStatus.SUBMITTED,
     }
     return render(request, "collaborative/applications_detail.html", context, status=status)
@@ -132,9 +138,7 @@ def application_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def application_accept(request: HttpRequest, public_id) -> HttpResponse:
     application = _managed_application(request, public_id)
-    names = [application.lead_organization_name, *application.partner_names]
-    matches = {name: applications.registry_matches(name) for name in names}
-    form = AcceptForm(request.POST, application=application, matches=matches)
+    form = _accept_form(application, request.POST)
     if form.is_valid():
         try:
             team = applications.accept_application(

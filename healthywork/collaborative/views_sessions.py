@@ -21,6 +21,7 @@ from healthywork.collaborative.forms_sessions import (
     WalkInForm,
 )
 from healthywork.collaborative.models import Cohort, Deliverable, Session, Team
+from healthywork.core import icalendar
 from healthywork.core.permissions import get_visible_or_404
 
 
@@ -58,7 +59,7 @@ def session_list(request: HttpRequest, public_id) -> HttpResponse:
 def sessions_ics(request: HttpRequest, public_id) -> HttpResponse:
     cohort = _cohort(request, public_id)
     response = HttpResponse(
-        sessions.sessions_ics(cohort, request.build_absolute_uri), content_type="text/calendar; charset=utf-8"
+        sessions.sessions_ics(cohort, request.build_absolute_uri), content_type=icalendar.CONTENT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="sessions.ics"'
     return response

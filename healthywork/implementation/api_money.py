@@ -12,6 +12,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -30,7 +31,7 @@ from healthywork.partners.models import Organization
 
 router = Router(tags=["implementation"])
 
-FORBIDDEN = _("Only administrators and the cohort's facilitators may record money and assistance.")
+FORBIDDEN = gettext_lazy("Only administrators and the cohort's facilitators may record money and assistance.")
 
 
 class DisbursementOut(Schema):
@@ -83,11 +84,11 @@ class GrantDetailOut(GrantOut):
 
     @staticmethod
     def resolve_disbursed(obj: Grant) -> Decimal:
-        return grants.grant_totals(obj)["disbursed"]
+        return obj.totals["disbursed"]
 
     @staticmethod
     def resolve_balance(obj: Grant) -> Decimal:
-        return grants.grant_totals(obj)["balance"]
+        return obj.totals["balance"]
 
     @staticmethod
     def resolve_disbursements(obj: Grant) -> list:
@@ -198,7 +199,9 @@ def list_grants(request: HttpRequest, query: Query[PageQuery], team: UUID | None
 @router.get("/implementation/grants/{public_id}", response={200: GrantDetailOut, **READ_ERRORS})
 def get_grant(request: HttpRequest, public_id: UUID):
     """A grant with its disbursements, the total disbursed and the remaining balance."""
-    grant = get_object_or_404(Grant.objects.visible_to(api_user(request)), public_id=public_id)
+    visible = Grant.objects.visible_to(api_user(request)).select_related("team", "funder")
+    grant = get_object_or_404(visible, public_id=public_id)
+    grant.totals = grants.grant_totals(grant)  # read by both the disbursed and the balance fields
     return grant
 
 
@@ -213,7 +216,7 @@ def add_disbursement(request: HttpRequest, public_id: UUID, payload: Disbursemen
     user = api_user(request)
     grant = get_object_or_404(Grant.objects.visible_to(user), public_id=public_id)
     if not can_edit_money(user, grant.team):
-        raise HttpError(403, FORBIDDEN)
+        raise HttpError(403, str(FORBIDDEN))
     errors = {}
     if not payload.amount.is_finite() or payload.amount <= 0:
         errors["amount"] = _("Give an amount above zero.")
@@ -269,7 +272,7 @@ def create_assistance(request: HttpRequest, payload: AssistanceIn):
     user = api_user(request)
     team = _visible_team(request, payload.team)
     if not can_edit_money(user, team):
-        raise HttpError(403, FORBIDDEN)
+        raise HttpError(403, str(FORBIDDEN))
     errors = {}
     provider = payload.provider.strip()
     if not provider or len(provider) > 200:
@@ -289,7 +292,9 @@ def create_assistance(request: HttpRequest, payload: AssistanceIn):
         errors["kind"] = _("Choose one of: %(valid)s.") % {"valid": ", ".join(AssistanceKind.values)}
     organization = None
     if payload.provider_organization is not None:
-        organization = Organization.objects.filter(public_id=payload.provider_organization).first()
+        organization = Organization.objects.filter(
+            public_id=payload.provider_organization, merged_into__isnull=True
+        ).first()
         if organization is None:
             errors["provider_organization"] = _("No organization in the registry has that id.")
     if errors:

@@ -68,7 +68,7 @@ def update_entry(entry: AssistanceLog, data: dict[str, Any], *, by: Any) -> Assi
     entry.save()
     changes = diff(before, snapshot(entry))
     if changes:
-        record(by, "update", entry, changes)
+        record(by, "change", entry, changes)
     return entry
 
 

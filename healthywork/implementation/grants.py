@@ -67,8 +67,7 @@ CENT = Decimal("0.01")
 
 
 def _disbursed(grant: Grant) -> Decimal:
-    total = Disbursement.objects.filter(grant=grant).aggregate(total=Sum("amount"))["total"]
-    return (total or Decimal("0")).quantize(CENT)
+    return grant.disbursed().quantize(CENT)
 
 
 @transaction.atomic
@@ -93,7 +92,7 @@ def update_grant(grant: Grant, data: dict[str, Any], *, by: Any) -> Grant:
     grant.save()
     changes = diff(before, snapshot(grant))
     if changes:
-        record(by, "update", grant, changes)
+        record(by, "change", grant, changes)
     return grant
 
 

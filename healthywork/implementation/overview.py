@@ -173,7 +173,7 @@ def chart_spec(overview: CohortOverview) -> dict[str, Any]:
         values.append({"team": row["team"].name, "measure": awarded, "amount": float(row["awarded"])})
         values.append({"team": row["team"].name, "measure": disbursed, "amount": float(row["disbursed"])})
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "description": _("Amount awarded and disbursed per team"),
         "data": {"values": values},
         "mark": "bar",

@@ -9,7 +9,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from healthywork.collaborative.models import Team
 from healthywork.core import tabular
 from healthywork.core.charts import chart_options
+from healthywork.core.pagination import paginate
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.core.staging import stage_upload, staged_table
 from healthywork.implementation import assistance, grants
@@ -125,12 +125,7 @@ def grant_delete(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _team_url(team: Team) -> str:
-    for name in ("implementation:team", "collaborative:team-detail"):
-        try:
-            return reverse(name, args=[team.public_id])
-        except Exception:  # noqa: BLE001 - the team page may not exist yet (NoReverseMatch)
-            continue
-    return reverse("implementation:grant-list") + f"?team={team.public_id}"
+    return reverse("implementation:team", args=[team.public_id])
 
 
 def disbursement_add(request: HttpRequest, public_id) -> HttpResponse:
@@ -182,7 +177,7 @@ def _assistance_rows(request: HttpRequest):
 def assistance_list(request: HttpRequest) -> HttpResponse:
     form, rows = _assistance_rows(request)
     rows = rows.select_related("team__cohort", "provider_organization")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, PAGE_SIZE)
     totals = assistance.totals(rows)
     editable = {team.pk for team in money_teams(request.user)}
     query = request.GET.copy()

@@ -222,10 +222,11 @@ def _filtered_changes(request: HttpRequest):
 
 def change_list(request: HttpRequest) -> HttpResponse:
     form, changes = _filtered_changes(request)
+    page = paginate(request, changes)
     context = {
         "form": form,
-        "page": paginate(request, changes),
-        "count": changes.count(),
+        "page": page,
+        "count": page.paginator.count,
         "export_formats": EXPORT_FORMATS,
     }
     return render(request, "implementation/progress_change_list.html", context)

@@ -20,7 +20,7 @@ from healthywork.core.pagination import paginate
 from healthywork.training import calendar, registrations, trainings
 from healthywork.training.forms_public import PublicRegistrationForm
 from healthywork.training.models import Modality, Registration, RegistrationStatus, Training
-from healthywork.training.views_trainings import file_response
+from healthywork.training.views_trainings import base_url, file_response
 
 # POSTs per window (seconds), per address (people of one workplace may share one)
 RATE_LIMITS = {"register": (30, 3600), "cancel": (30, 3600)}
@@ -44,10 +44,6 @@ def _public(request, template: str, context: dict, lang: str, status: int = 200)
     with translation.override(lang):
         context = {"lang": lang, "languages": settings.LANGUAGES, **context}
         return render(request, f"training/{template}", context, status=status)
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 @login_not_required
@@ -85,7 +81,7 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 try:
                     registration = registrations.register(
-                        training, form.cleaned_data, base_url=_base_url(request)
+                        training, form.cleaned_data, base_url=base_url(request)
                     )
                 except registrations.RegistrationRefused as refused:
                     form.add_error(None, refused.message)
@@ -142,7 +138,7 @@ def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if _over_limit(request, "cancel"):
             return _public(request, "public_notice.html", {**context, "kind": "limited"}, lang, 429)
-        registrations.cancel(registration, base_url=_base_url(request))
+        registrations.cancel(registration, base_url=base_url(request))
         with translation.override(lang):
             messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
         return redirect(reverse("training:registration", args=[token]) + "?" + urlencode({"lang": lang}))
@@ -168,7 +164,7 @@ def public_material(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def public_ics(request: HttpRequest, slug: str) -> HttpResponse:
     training = get_object_or_404(trainings.public_trainings(), slug=slug)
     response = HttpResponse(
-        calendar.training_ics(training, _base_url(request)), content_type=icalendar.CONTENT_TYPE
+        calendar.training_ics(training, base_url(request)), content_type=icalendar.CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{training.slug}.ics"'
     return response
@@ -181,7 +177,7 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
     if registration.status != RegistrationStatus.REGISTERED:
         raise Http404
     training = registration.training
-    content = calendar.training_ics(training, _base_url(request), for_registrant=True)
+    content = calendar.training_ics(training, base_url(request), for_registrant=True)
     response = HttpResponse(content, content_type=icalendar.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{training.slug}.ics"'
     return response
@@ -190,5 +186,5 @@ def registration_ics(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 def calendar_feed(request: HttpRequest) -> HttpResponse:
     """Published trainings for calendar subscription (served inline, as feeds are)."""
-    content = calendar.trainings_ics(calendar.feed_trainings(), _base_url(request))
+    content = calendar.trainings_ics(calendar.feed_trainings(), base_url(request))
     return HttpResponse(content, content_type=icalendar.CONTENT_TYPE)

@@ -25,7 +25,8 @@ def _training(request: HttpRequest, public_id, *, manage: bool = False) -> Train
     return training
 
 
-def _base_url(request: HttpRequest) -> str:
+def base_url(request: HttpRequest) -> str:
+    """The site's address as this request reached it, for the links in e-mails."""
     return request.build_absolute_uri("/").rstrip("/")
 
 
@@ -64,7 +65,7 @@ def training_edit(request: HttpRequest, public_id) -> HttpResponse:
     form = TrainingForm(request.POST or None, instance=training)
     if request.method == "POST" and form.is_valid():
         promoted = trainings.update_training(
-            training, form.cleaned_data, by=request.user, base_url=_base_url(request)
+            training, form.cleaned_data, by=request.user, base_url=base_url(request)
         )
         messages.success(request, _("%(title)s is saved.") % {"title": training.title})
         if promoted:
@@ -85,7 +86,7 @@ def training_cancel(request: HttpRequest, public_id) -> HttpResponse:
     if request.method == "POST":
         notify = request.POST.get("notify") == "on"
         count = trainings.cancel_training(
-            training, by=request.user, notify=notify, base_url=_base_url(request)
+            training, by=request.user, notify=notify, base_url=base_url(request)
         )
         messages.success(
             request,
@@ -135,7 +136,7 @@ def training_detail(request: HttpRequest, public_id) -> HttpResponse:
 def training_ics(request: HttpRequest, public_id) -> HttpResponse:
     training = _training(request, public_id)
     content = calendar.training_ics(
-        training, _base_url(request), for_registrant=training.can_manage(request.user)
+        training, base_url(request), for_registrant=training.can_manage(request.user)
     )
     response = HttpResponse(content, content_type=icalendar.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{training.slug}.ics"'
@@ -153,7 +154,7 @@ def registration_add(request: HttpRequest, public_id) -> HttpResponse:
                 training,
                 data,
                 by=request.user,
-                base_url=_base_url(request),
+                base_url=base_url(request),
                 check_open=False,
                 send=data["send_email"],
             )
@@ -182,7 +183,7 @@ def _registration(request: HttpRequest, public_id) -> Registration:
 @require_POST
 def registration_cancel_staff(request: HttpRequest, public_id) -> HttpResponse:
     registration = _registration(request, public_id)
-    promoted = registrations.cancel(registration, by=request.user, base_url=_base_url(request))
+    promoted = registrations.cancel(registration, by=request.user, base_url=base_url(request))
     messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.name})
     for person in promoted:
         messages.info(
@@ -196,7 +197,7 @@ def registration_cancel_staff(request: HttpRequest, public_id) -> HttpResponse:
 def registration_promote(request: HttpRequest, public_id) -> HttpResponse:
     registration = _registration(request, public_id)
     try:
-        registrations.promote(registration, by=request.user, base_url=_base_url(request))
+        registrations.promote(registration, by=request.user, base_url=base_url(request))
     except registrations.RegistrationRefused as refused:
         messages.error(request, refused.message)
     else:

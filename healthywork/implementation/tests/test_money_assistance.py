@@ -106,7 +106,7 @@ class EntryTests(AssistanceTestCase):
         self.client.post(reverse("implementation:assistance-delete", args=[entry.public_id]))
         self.assertFalse(AssistanceLog.objects.filter(pk=entry.pk).exists())
         actions = set(AuditEvent.objects.filter(object_pk=str(entry.pk)).values_list("action", flat=True))
-        self.assertEqual(actions, {"create", "update", "delete"})
+        self.assertEqual(actions, {"create", "change", "delete"})
 
     def test_bad_input_names_the_fields(self):
         self.login(self.facilitator)

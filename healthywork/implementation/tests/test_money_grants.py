@@ -172,6 +172,8 @@ class GrantPageTests(GrantTestCase):
         }
         self.assertRedirects(self.client.post(edit, data), self.detail_url())
         self.assertEqual(Grant.objects.get(pk=self.grant.pk).amount, Decimal("12000"))
+        change = AuditEvent.objects.get(action="change", object_pk=str(self.grant.pk))
+        self.assertEqual(change.get_action_display(), "changed")
         delete = reverse("implementation:grant-delete", args=[self.grant.public_id])
         self.assertContains(self.client.get(delete), "4000")
         self.client.post(delete)

@@ -1,8 +1,6 @@
 """`healthywork remind [--dry-run] [--hours 24]`: e-mail the registered people of trainings that
 start within the window, once each."""
 
-import os
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -29,8 +27,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--base-url",
-            default=getattr(settings, "HEALTHYWORK_BASE_URL", "")
-            or os.environ.get("HEALTHYWORK_BASE_URL", ""),
+            default=settings.HEALTHYWORK_BASE_URL,
             help="The site's address for the links in the e-mails (default: HEALTHYWORK_BASE_URL).",
         )
 
