@@ -58,7 +58,13 @@ def record(
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    """Write one audit event about `obj` (call inside the service's transaction)."""
+    """Write one audit event about `obj` (call inside the service's transaction). `action` is one of
+    AuditEvent.Action (create, change, delete, merge, unmerge, import): anything else is a
+    programming error (the audit log would show a word it cannot name)."""
+    if action not in AuditEvent.Action.values:
+        raise ValueError(
+            f"Unknown audit action {action!r}: use one of {', '.join(AuditEvent.Action.values)}."
+        )
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,

@@ -19,14 +19,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from healthywork.core import ratelimit
 from healthywork.core.apitools import READ_ERRORS, Message, PageQuery, api_user, invalid, paginate
 from healthywork.evaluation import administrations, answering, forms_respond
 from healthywork.evaluation.models import Administration, Invitation, Response, ResponseStatus
+from healthywork.evaluation.views_respond import over_limit
 
 router = Router(tags=["evaluation"])
-
-SUBMIT_LIMIT = (200, 3600)  # per address, as the answering pages
 
 
 class AdministrationOut(Schema):
@@ -214,8 +212,7 @@ def _raw(value: Any) -> str | list[str]:
     response={200: RespondOut, 404: Message, 409: Message, 410: Message, 422: Any, 429: Message},
 )
 def respond(request: HttpRequest, token: str, payload: RespondIn):
-    limit, window = SUBMIT_LIMIT
-    if ratelimit.over_limit(request, "evaluation:respond:submit", limit, window):
+    if over_limit(request, "submit"):  # the answering pages' own limit and count
         raise HttpError(429, _("Too many submissions from this address; please try again later."))
     administration, invitation, response = _target(token)
     language = payload.language if payload.language in (administration.languages or "en").split() else "en"

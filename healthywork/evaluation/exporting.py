@@ -173,7 +173,9 @@ def response_table(administration: Administration, include_identifiers: bool = T
         for response_id, item_id, text in Answer.objects.filter(
             response__administration=administration, item_id__in=text_items
         ).values_list("response_id", "item_id", "text"):
-            texts[(row_of[response_id], item_id)] = text
+            row = row_of.get(response_id)
+            if row is not None:  # None: a response that arrived after the responses were read
+                texts[(row, item_id)] = text
     score_columns = [f"score_{dimension.code}" for dimension in dimensions] + ["total"]
     has_bands = bool(instrument.bands)
     if has_bands:

@@ -173,7 +173,9 @@ def multiple_choice_statistics(scored: Scored, language: str = "en") -> list[dic
     """Per multiple-choice item: respondents who answered (n) and how many chose each choice
     (a respondent may choose several, so the shares add up to more than 100 %)."""
     items = list(
-        scored.administration.instrument.items.filter(kind=ItemKind.MULTIPLE).order_by("position", "pk")
+        scored.administration.instrument.items.filter(kind=ItemKind.MULTIPLE)
+        .select_related("dimension")
+        .order_by("position", "pk")
     )
     if not items:
         return []
@@ -337,13 +339,6 @@ def results(scored: Scored, language: str = "en") -> dict[str, Any]:
 
 
 # --- Pre/post -------------------------------------------------------------------------------------
-
-
-def comparable_administrations(administration: Administration):
-    """Administrations of the same instrument (candidates for the other time point)."""
-    return Administration.objects.filter(instrument_id=administration.instrument_id).exclude(
-        pk=administration.pk
-    )
 
 
 def load_pair(pre: Administration, post: Administration) -> tuple[Scored, Scored]:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,13 +37,6 @@ def _with_counts(queryset):
     )
 
 
-def _url(name: str, *args) -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def index(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     visible = Administration.objects.visible_to(request.user)
@@ -54,8 +47,6 @@ def index(request: HttpRequest) -> HttpResponse:
         "instruments": Instrument.objects.annotate(item_count=Count("items")).order_by("title"),
         "open_administrations": open_now,
         "recent": _with_counts(visible).order_by("-created_at", "-pk")[:10],
-        "instrument_list_url": _url("evaluation:instrument-list"),
-        "indicator_list_url": _url("evaluation:indicator-list"),
         "can_create": request.user.can("evaluation.manage"),
     }
     return render(request, "evaluation/index.html", context)
@@ -100,7 +91,6 @@ def administration_detail(request: HttpRequest, public_id) -> HttpResponse:
             reverse("evaluation:respond-public", args=[administration.public_token])
         ),
         "invite_form": InvitationForm(user=request.user) if can_manage else None,
-        "results_url": _url("evaluation:results", administration.public_id),
         "follow_ons": administration.follow_ons.all(),
     }
     return render(request, "evaluation/administration_detail.html", context)
@@ -127,16 +117,14 @@ def administration_create(request: HttpRequest) -> HttpResponse:
 
 def administration_edit(request: HttpRequest, public_id) -> HttpResponse:
     administration = _managed(request, public_id)
-    form = AdministrationForm(request.POST or None, instance=administration, user=request.user)
+    # The form binds its own copy: validation changes it, while the page keeps the saved title.
+    edited = Administration.objects.get(pk=administration.pk)
+    form = AdministrationForm(request.POST or None, instance=edited, user=request.user)
     if request.method == "POST" and form.is_valid():
-        administrations.save_administration(
-            form.cleaned_data,
-            by=request.user,
-            administration=Administration.objects.get(pk=administration.pk),
-        )
+        administrations.save_administration(form.cleaned_data, by=request.user, administration=edited)
         messages.success(request, _("The administration is saved."))
         return redirect(administration)
-    context = {"form": form, "administration": Administration.objects.get(pk=administration.pk)}
+    context = {"form": form, "administration": administration}
     return render(request, "evaluation/administration_form.html", context, status=400 if form.errors else 200)
 
 
@@ -215,6 +203,5 @@ def response_list(request: HttpRequest, public_id) -> HttpResponse:
         "page": paginate(request, rows.order_by("-submitted_at", "-pk"), per_page=100),
         "status": status,
         "statuses": ResponseStatus.choices,
-        "results_url": _url("evaluation:results", administration.public_id),
     }
     return render(request, "evaluation/administration_responses.html", context)

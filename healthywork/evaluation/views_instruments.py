@@ -11,11 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from healthywork.core import tabular
 from healthywork.core.audit import snapshot
 from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required, get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.evaluation import instrument_format, instruments, xlsform
 from healthywork.evaluation.forms_instruments import (
     CopyForm,
@@ -227,15 +226,10 @@ def items_import(request: HttpRequest, public_id) -> HttpResponse:
 @ability_required(MANAGE)
 def items_import_preview(request: HttpRequest, public_id, pk: int) -> HttpResponse:
     instrument = _instrument(public_id)
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=ITEMS_KIND)
-    try:
-        preview = instruments.preview_items(
-            instrument, tabular.read_table(bytes(staged.data), staged.filename)
-        )
-    except tabular.TableError as error:
-        staged.delete()
-        context = {"instrument": instrument, "error": str(error)}
-        return render(request, "evaluation/instrument_items_preview.html", context, status=400)
+    staged, table = staged_table(request, pk, ITEMS_KIND)
+    if table is None:
+        return redirect("evaluation:instrument-items-import", instrument.public_id)
+    preview = instruments.preview_items(instrument, table)
     if request.method == "POST" and preview.can_apply:
         count = instruments.import_items(instrument, preview, request.user)
         staged.delete()

@@ -23,7 +23,7 @@ from healthywork.evaluation.models import Administration, Invitation, Response, 
 RATE_LIMITS = {"view": (600, 600), "submit": (200, 3600)}  # per address; a class may share one
 
 
-def over_limit(request: HttpRequest, kind: str, token: str = "") -> bool:
+def over_limit(request: HttpRequest, kind: str) -> bool:
     limit, window = RATE_LIMITS[kind]
     return ratelimit.over_limit(request, f"evaluation:respond:{kind}", limit, window)
 

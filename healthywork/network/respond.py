@@ -173,7 +173,7 @@ def save_about(respondent: Respondent, data: dict) -> Respondent:
     locked.comments = data.get("comments", "")
     locked.started_at = locked.started_at or timezone.now()
     locked.save(update_fields=["contributions", "outcomes", "success", "comments", "started_at"])
-    audit.record(None, "update", locked, note="partner survey: answers about the organization saved")
+    audit.record(None, "change", locked, note="partner survey: answers about the organization saved")
     return locked
 
 
@@ -196,7 +196,7 @@ def save_ratings(respondent: Respondent, answers: list[dict]) -> int:
         PartnerRating.objects.update_or_create(respondent=locked, partner=partner, defaults=values)
     locked.started_at = locked.started_at or timezone.now()
     locked.save(update_fields=["started_at"])
-    audit.record(None, "update", locked, note=f"partner survey: {len(answers)} partner answers saved")
+    audit.record(None, "change", locked, note=f"partner survey: {len(answers)} partner answers saved")
     return len(answers)
 
 
@@ -207,5 +207,5 @@ def submit(respondent: Respondent) -> Respondent:
     locked.submitted_at = timezone.now()
     locked.started_at = locked.started_at or locked.submitted_at
     locked.save(update_fields=["submitted_at", "started_at"])
-    audit.record(None, "update", locked, note="partner survey: answers submitted")
+    audit.record(None, "change", locked, note="partner survey: answers submitted")
     return locked

@@ -117,7 +117,7 @@ def update_survey(survey: PartnerSurvey, data: dict[str, Any], roster: list[Orga
     added = sorted(organization.name for organization in roster if organization.pk not in old_roster)
     if added or leaving:
         changes["roster"] = [sorted(org.name for org in leaving), added]
-    audit.record(by, "update", survey, changes)
+    audit.record(by, "change", survey, changes)
     return survey
 
 
@@ -136,7 +136,7 @@ def update_contacts(survey: PartnerSurvey, rows: list[tuple[Respondent, dict[str
         if fields:
             original.save(update_fields=fields)
             changed += 1
-    audit.record(by, "update", survey, {"contacts": [None, changed]}, note="roster contacts")
+    audit.record(by, "change", survey, {"contacts": [None, changed]}, note="roster contacts")
     return changed
 
 
@@ -148,7 +148,7 @@ def set_status(survey: PartnerSurvey, status: str, *, by: Any) -> PartnerSurvey:
     before = survey.status
     survey.status = status
     survey.save(update_fields=["status", "updated_at"])
-    audit.record(by, "update", survey, {"status": [before, status]})
+    audit.record(by, "change", survey, {"status": [before, status]})
     return survey
 
 
@@ -208,7 +208,7 @@ def send_invitations(survey: PartnerSurvey, *, by: Any, base_url: str) -> list[I
         if respondent.email:
             _email("invitation", respondent, link)
         issued.append(IssuedLink(respondent, link, bool(respondent.email)))
-    audit.record(by, "update", survey, {"invited": [None, len(issued)]}, note="invitations sent")
+    audit.record(by, "change", survey, {"invited": [None, len(issued)]}, note="invitations sent")
     return issued
 
 
@@ -238,7 +238,7 @@ def send_reminders(
         respondent.reminders_sent += 1
         respondent.save(update_fields=["token_hash", "expires_at", "reminded_at", "reminders_sent"])
         _email("reminder", respondent, link)
-    audit.record(by, "update", survey, {"reminded": [None, len(reminded)]}, note="reminders sent")
+    audit.record(by, "change", survey, {"reminded": [None, len(reminded)]}, note="reminders sent")
     return reminded
 
 
@@ -255,7 +255,7 @@ def reissue_link(respondent: Respondent, *, by: Any, base_url: str) -> IssuedLin
     respondent.save(update_fields=["token_hash", "expires_at", "invited_at"])
     if respondent.email:
         _email("invitation", respondent, link)
-    audit.record(by, "update", survey, note=f"link re-issued for {respondent.organization.name}"[:300])
+    audit.record(by, "change", survey, note=f"link re-issued for {respondent.organization.name}"[:300])
     return IssuedLink(respondent, link, bool(respondent.email))
 
 

@@ -11,18 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
-from healthywork.core.permissions import get_visible_or_404
 from healthywork.planning import plan as plans
+from healthywork.planning.access import team_for
 from healthywork.planning.concurrency import EditConflict
 from healthywork.planning.forms_plan import DeleteForm, MoveForm, ObjectiveForm, PlanFilterForm, StepForm
 from healthywork.planning.models import ActionStep, Objective
-
-
-def _editable_team(request: HttpRequest, public_id) -> Team:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
-    if not team.can_edit(request.user):
-        raise PermissionDenied
-    return team
 
 
 def _editable(model, request: HttpRequest, public_id, team_path: str):
@@ -44,7 +37,7 @@ def _plan_url(team: Team, anchor: str = "") -> str:
 
 
 def plan_page(request: HttpRequest, public_id) -> HttpResponse:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
+    team = team_for(request, public_id)
     can_edit = team.can_edit(request.user)
     action_plan = plans.plan_of(team)
     if action_plan is None and can_edit:
@@ -105,7 +98,7 @@ def _render_form(request: HttpRequest, form, team: Team, context: dict, conflict
 
 
 def objective_create(request: HttpRequest, public_id) -> HttpResponse:
-    team = _editable_team(request, public_id)
+    team = team_for(request, public_id, edit=True)
     action_plan = plans.ensure_plan(team, by=request.user)
     form = ObjectiveForm(request.POST or None, team=team, initial={"version": action_plan.version})
     if request.method == "POST" and form.is_valid():
@@ -239,7 +232,7 @@ def _move(request: HttpRequest, item, team: Team, move, anchor: str) -> HttpResp
 
 
 def plan_export(request: HttpRequest, public_id) -> HttpResponse:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
+    team = team_for(request, public_id)
     action_plan = plans.plan_of(team)
     fmt = request.GET.get("format", "csv")
     if action_plan is None or fmt not in plans.EXPORT_FORMATS:

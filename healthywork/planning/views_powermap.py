@@ -20,8 +20,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from healthywork.collaborative.models import Team
-from healthywork.core.permissions import get_visible_or_404
 from healthywork.planning import powermap
+from healthywork.planning.access import team_for
 from healthywork.planning.concurrency import EditConflict
 from healthywork.planning.forms_powermap import ActorForm, ConfirmForm, IssueForm, LinkForm, PlaceForm
 from healthywork.planning.models import Actor, PowerMap
@@ -43,9 +43,7 @@ def _page_url(team: Team, anchor: str = "") -> str:
 
 def _editable_map(request: HttpRequest, public_id) -> tuple[Team, PowerMap]:
     """The team (404 for a stranger, 403 for a reader) and its power map, created if needed."""
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
-    if not team.can_edit(request.user):
-        raise PermissionDenied
+    team = team_for(request, public_id, edit=True)
     return team, powermap.ensure_power_map(team, by=request.user)
 
 
@@ -62,9 +60,7 @@ def _editable_actor(request: HttpRequest, public_id) -> tuple[Actor, Team]:
 
 
 def powermap_page(request: HttpRequest, public_id) -> HttpResponse:
-    team = get_object_or_404(
-        Team.objects.visible_to(request.user).select_related("cohort"), public_id=public_id
-    )
+    team = team_for(request, public_id)
     can_edit = team.can_edit(request.user)
     power_map = powermap.map_of(team)
     if power_map is None and can_edit:
@@ -485,7 +481,7 @@ def link_delete(request: HttpRequest, public_id, link_id: int) -> HttpResponse:
 
 
 def powermap_export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
+    team = team_for(request, public_id)
     power_map = powermap.map_of(team)
     if power_map is None or fmt not in powermap.EXPORT_FORMATS:
         raise Http404

@@ -18,18 +18,11 @@ from django.views.decorators.http import require_POST
 from healthywork.collaborative.models import Cohort, Team
 from healthywork.core.permissions import get_visible_or_404
 from healthywork.planning import comments, snapshots
+from healthywork.planning.access import team_for
 from healthywork.planning.forms_snapshots import CohortSnapshotForm, CommentForm, DiffForm, TeamSnapshotForm
 from healthywork.planning.models import ArtifactKind, Comment, Snapshot
 
 KIND_LABELS = dict(ArtifactKind.choices)
-
-
-def _team(request: HttpRequest, public_id, *, edit: bool = False) -> Team:
-    """The team if the person may see it (else 404); with `edit`, 403 unless they may edit its work."""
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
-    if edit and not team.can_edit(request.user):
-        raise PermissionDenied
-    return team
 
 
 def _listed(queryset: QuerySet) -> QuerySet:
@@ -53,7 +46,7 @@ def _default_label(label: str, session=None) -> str:
 
 
 def snapshot_list(request: HttpRequest, public_id) -> HttpResponse:
-    team = _team(request, public_id)
+    team = team_for(request, public_id)
     can_edit = team.can_edit(request.user)
     form = TeamSnapshotForm()
     return _render_list(request, team, form, can_edit)
@@ -72,7 +65,7 @@ def _render_list(request: HttpRequest, team: Team, form: TeamSnapshotForm, can_e
 
 @require_POST
 def snapshot_take_team(request: HttpRequest, public_id) -> HttpResponse:
-    team = _team(request, public_id, edit=True)
+    team = team_for(request, public_id, edit=True)
     form = TeamSnapshotForm(request.POST)
     if not form.is_valid():
         return _render_list(request, team, form, True, status=400)
@@ -139,7 +132,7 @@ def snapshot_delete(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def snapshot_diff(request: HttpRequest, public_id) -> HttpResponse:
-    team = _team(request, public_id)
+    team = team_for(request, public_id)
     asked = "a" in request.GET or "b" in request.GET
     form = DiffForm(request.GET if asked else None, team=team)
     context: dict[str, Any] = {"team": team, "form": form, "groups": _by_kind(_listed(team.snapshots.all()))}
@@ -206,7 +199,7 @@ def _comments_context(request: HttpRequest, team: Team, form: CommentForm) -> di
 
 
 def comments_page(request: HttpRequest, public_id) -> HttpResponse:
-    team = _team(request, public_id)
+    team = team_for(request, public_id)
     kind = request.GET.get("kind", "")
     form = CommentForm(initial={"kind": kind if kind in KIND_LABELS else ArtifactKind.POWER_MAP}, team=team)
     return render(request, "planning/comments_page.html", _comments_context(request, team, form))
@@ -221,7 +214,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 @require_POST
 def comment_add(request: HttpRequest, public_id) -> HttpResponse:
-    team = _team(request, public_id)
+    team = team_for(request, public_id)
     if not team.can_comment(request.user):
         raise PermissionDenied
     form = CommentForm(request.POST, team=team)

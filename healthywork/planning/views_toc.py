@@ -4,7 +4,7 @@ exports (SVG, XLSX, DOCX; PNG is drawn in the browser from the SVG)."""
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from healthywork.collaborative.models import Team
-from healthywork.core.permissions import get_visible_or_404
 from healthywork.planning import forms_toc, toc
+from healthywork.planning.access import team_for
 from healthywork.planning.concurrency import EditConflict
 from healthywork.planning.models import TheoryOfChange
 
@@ -51,9 +51,7 @@ def _editable(request: HttpRequest, public_id, kind: str = "outcome") -> tuple[T
     """(team, theory, its data) for a write: 404 for a stranger, 403 for a reader."""
     if kind not in forms_toc.FORMS:
         raise Http404
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
-    if not team.can_edit(request.user):
-        raise PermissionDenied
+    team = team_for(request, public_id, edit=True)
     theory = toc.ensure_theory(team, by=request.user)
     return team, theory, toc.load_theory_data(theory)
 
@@ -337,7 +335,7 @@ def _page_html(data: toc.TheoryData, shape: toc.Layout, findings: list, urls: di
 
 
 def toc_page(request: HttpRequest, public_id) -> HttpResponse:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
+    team = team_for(request, public_id)
     can_edit = team.can_edit(request.user)
     theory = TheoryOfChange.objects.filter(team=team).first()
     if theory is None and can_edit:
@@ -451,7 +449,7 @@ def narrative_edit(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def toc_export(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
-    team = get_visible_or_404(Team, request.user, public_id=public_id)
+    team = team_for(request, public_id)
     theory = get_object_or_404(TheoryOfChange, team=team)
     if fmt not in EXPORTS:
         return HttpResponseBadRequest(

@@ -208,7 +208,7 @@ def adjust_coding(coding: Coding, *, start: int, end: int, by: Any) -> Coding:
     coding.start_offset, coding.end_offset = start, end
     coding.refresh_snippet()
     coding.save(update_fields=["start_offset", "end_offset", "snippet", "updated_at"])
-    audit.record(by, "update", coding, audit.diff(before, audit.snapshot(coding)))
+    audit.record(by, "change", coding, audit.diff(before, audit.snapshot(coding)))
     return coding
 
 
@@ -263,7 +263,7 @@ def edit_memo(memo: Memo, *, text: str, by: Any) -> Memo:
     before = audit.snapshot(memo)
     memo.text = text
     memo.save(update_fields=["text", "updated_at"])
-    audit.record(by, "update", memo, audit.diff(before, audit.snapshot(memo)))
+    audit.record(by, "change", memo, audit.diff(before, audit.snapshot(memo)))
     return memo
 
 

@@ -170,7 +170,7 @@ def cancel(registration: Registration, *, by: Any = None, base_url: str = "") ->
         current.cancelled_at = timezone.now()
         current.save(update_fields=["status", "cancelled_at"])
         note = "" if by else _("Cancelled through the registrant's link.")
-        audit.record(by, "update", current, audit.diff(before, audit.snapshot(current)), note=note)
+        audit.record(by, "change", current, audit.diff(before, audit.snapshot(current)), note=note)
         promoted = fill_seats(training, by=by, base_url=base_url)
     registration.status, registration.cancelled_at = current.status, current.cancelled_at
     return promoted
@@ -210,7 +210,7 @@ def _promote(registration: Registration, *, by: Any, base_url: str, note: str) -
     registration.status = RegistrationStatus.REGISTERED
     registration.promoted_at = timezone.now()
     registration.save(update_fields=["status", "promoted_at"])
-    audit.record(by, "update", registration, audit.diff(before, audit.snapshot(registration)), note=note)
+    audit.record(by, "change", registration, audit.diff(before, audit.snapshot(registration)), note=note)
     _send_later("promoted", registration, base_url)
 
 

@@ -124,7 +124,7 @@ def update_training(training: Training, data: dict[str, Any], *, by: Any, base_u
         training.save()
         if "facilitators" in data:
             training.facilitators.set(data["facilitators"] or [])
-        audit.record(by, "update", training, audit.diff(before, audit.snapshot(training)))
+        audit.record(by, "change", training, audit.diff(before, audit.snapshot(training)))
         return registrations.fill_seats(training, by=by, base_url=base_url)
 
 
@@ -136,7 +136,7 @@ def cancel_training(training: Training, *, by: Any, notify: bool = True, base_ur
         before = audit.snapshot(locked)
         locked.status = TrainingStatus.CANCELLED
         locked.save(update_fields=["status", "updated_at"])
-        audit.record(by, "update", locked, audit.diff(before, audit.snapshot(locked)), note=_("Cancelled."))
+        audit.record(by, "change", locked, audit.diff(before, audit.snapshot(locked)), note=_("Cancelled."))
         live = list(locked.registrations.filter(status__in=registrations.LIVE).select_related("training"))
         if notify:
             registrations.notify_later("cancelled", live, base_url)

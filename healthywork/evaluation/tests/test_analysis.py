@@ -160,3 +160,32 @@ def test_describe_and_distribution():
     single = describe([5])
     assert single["mean"] == 5 and single["sd"] is None
     assert distribution([1, 2, 2, np.nan, 4], [1, 2, 3]) == [(1.0, 1), (2.0, 2), (3.0, 0)]
+
+
+def test_describe_matches_students_1908_table_for_the_sleep_data():
+    # Student (1908), "The probable error of a mean", Biometrika 6(1), p. 20, Illustration I: mean
+    # +0.75 and +2.33 hours, S.D. 1.70 and 1.90, differences mean +1.58, S.D. 1.17. Student divided
+    # by n; we divide by n − 1, so his S.D. is ours times sqrt((n − 1)/n).
+    shrink = math.sqrt(9 / 10)
+    for values, mean, sd in ((SLEEP_1, 0.75, 1.70), (SLEEP_2, 2.33, 1.90)):
+        result = describe(values)
+        assert result["n"] == 10
+        assert result["mean"] == pytest.approx(mean)
+        assert result["sd"] * shrink == pytest.approx(sd, abs=5e-3)
+    differences = describe(np.subtract(SLEEP_2, SLEEP_1))
+    assert differences["mean"] == pytest.approx(1.58)
+    assert differences["sd"] * shrink == pytest.approx(1.17, abs=5e-3)
+
+
+def test_cohens_dz_matches_lakens_2013_movie_example():
+    # Lakens (2013), "Calculating and reporting effect sizes to facilitate cumulative science",
+    # Frontiers in Psychology 4:863, Table 1: ratings of two movies by ten people, Movie 1 mean 8.7
+    # (SD 0.82), Movie 2 mean 7.7 (SD 0.95); paired t(9) = 4.74, Cohen's d_z = 1.50.
+    movie_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
+    movie_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
+    assert describe(movie_1)["sd"] == pytest.approx(0.82, abs=5e-3)
+    assert describe(movie_2)["sd"] == pytest.approx(0.95, abs=5e-3)
+    result = paired_t(movie_2, movie_1)
+    assert result["df"] == 9
+    assert result["t"] == pytest.approx(4.74, abs=5e-3)
+    assert result["cohens_dz"] == pytest.approx(1.50, abs=5e-3)

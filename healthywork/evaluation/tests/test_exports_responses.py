@@ -5,6 +5,7 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from healthywork.collaborative.tests.base import TeamTestCase
 from healthywork.evaluation import exporting
+from healthywork.evaluation.tests import factories
 from healthywork.evaluation.tests.test_results_page import build_small
 
 
@@ -62,6 +64,14 @@ class ExportTests(TeamTestCase):
         self.assertNotIn("respondent_key", rows[0])
         self.assertNotIn("organization", rows[0])
         self.assertIn("team", rows[0])
+
+    def test_a_response_that_arrives_during_the_export_waits_for_the_next_one(self):
+        matrix = exporting.load_matrix(self.administration, complete_only=False)
+        factories.response(self.administration, {"q1": 2, "comment": "late"}, respondent_key="k9")
+        with mock.patch.object(exporting, "load_matrix", return_value=matrix):
+            rows = read_csv(exporting.export_responses(self.administration, "csv"))
+        self.assertEqual(len(rows), 5)
+        self.assertNotIn("k9", [row["respondent_key"] for row in rows])
 
     def test_xlsx_has_codebook_and_scores_sheets(self):
         workbook = load_workbook(io.BytesIO(exporting.export_responses(self.administration, "xlsx")))

@@ -176,6 +176,16 @@ class ItemsFromATableTests(PersonaTestCase):
         self.client.post(response["Location"])
         self.assertFalse(epres.items.exists())
 
+    def test_an_unreadable_file_sends_the_user_back_with_the_reason(self):
+        self.login(self.evaluator)
+        epres = Instrument.objects.get(name="epres")
+        form_url = reverse("evaluation:instrument-items-import", args=[epres.public_id])
+        response = self.client.post(form_url, {"file": upload("items.xlsx", b"not a workbook")})
+        page = self.client.get(response["Location"], follow=True)
+        self.assertEqual(page.redirect_chain[-1][0], form_url)
+        self.assertTrue(list(page.context["messages"]))
+        self.assertFalse(epres.items.exists())
+
 
 class CollaborationForTeamTests(PersonaTestCase):
     def test_a_team_gets_one_row_per_partner_once(self):

@@ -133,6 +133,14 @@ class PrePostPageTests(PrePostTestCase):
         self.assertContains(response, 'data-chart-spec="prepost-spec"')
         self.assertContains(response, "k2")  # the duplicated key is reported
 
+    def test_a_post_administration_with_no_responses_shows_no_pairs(self):
+        empty = factories.administration(self.instrument, team=self.team_a, time_point=TimePoint.POST)
+        self.login(self.evaluator)
+        response = self.client.get(self.url, {"post": empty.public_id, "pre": self.pre.public_id})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["matching"].n_pairs, 0)
+        self.assertEqual(response.context["result"]["sentences"], [])
+
     def test_the_table_downloads_as_csv_and_xlsx(self):
         self.login(self.evaluator)
         response = self.client.get(self.url, {"post": self.post.public_id, "format": "csv"})

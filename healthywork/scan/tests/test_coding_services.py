@@ -74,7 +74,7 @@ class AdjustAndRemoveTests(CodingTestCase):
         services.adjust_coding(self.coding, start=start, end=end, by=self.coder)
         self.coding.refresh_from_db()
         self.assertEqual(self.coding.snippet, "Wage theft is common.")
-        event = AuditEvent.objects.get(action="update")
+        event = AuditEvent.objects.get(action="change")
         self.assertEqual(event.changes["end_offset"], [start + 10, end])
 
     def test_another_coder_may_not_change_or_remove_it_but_a_lead_may(self):
