@@ -38,7 +38,7 @@ from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from healthywork.catalog.models import ActionType, Condition, Initiative, Tag
-from healthywork.core.search import fulltext_source, search_words
+from healthywork.core.search import fulltext_source, search_words, text_search
 from healthywork.partners.models import Organization, Population, Sector
 
 # Below this many initiatives the SQL of `facets.search` is fast enough and needs no memory.
@@ -245,8 +245,6 @@ def text_match_ids(text: str) -> np.ndarray | None:
 
 def base_mask(index: FacetIndex, queryset: QuerySet, text: str) -> np.ndarray:
     """The rows of the visible initiatives matching the text query."""
-    from healthywork.core.search import text_search
-
     if is_everything(queryset):
         matched = text_match_ids(text)
         return np.ones(len(index), dtype=bool) if matched is None else index.rows_of(matched)

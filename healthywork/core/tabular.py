@@ -34,14 +34,19 @@ def _normalise_header(header: Any) -> str:
     return str(header or "").strip().lower().replace(" ", "_")
 
 
-def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> Table:
-    """Parse an uploaded CSV or XLSX file. Row numbers count the header as row 1."""
+def refuse_oversized(data: bytes, max_bytes: int | None = None) -> None:
+    """TableError when `data` is larger than `max_bytes` (by default HEALTHYWORK_MAX_UPLOAD_BYTES)."""
     limit = max_bytes if max_bytes is not None else settings.HEALTHYWORK_MAX_UPLOAD_BYTES
     if len(data) > limit:
         raise TableError(
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": round(len(data) / 1048576, 1), "limit": round(limit / 1048576, 1)}
         )
+
+
+def read_table(data: bytes, filename: str, max_bytes: int | None = None) -> Table:
+    """Parse an uploaded CSV or XLSX file. Row numbers count the header as row 1."""
+    refuse_oversized(data, max_bytes)
     if not data.strip():
         raise TableError(_("The file is empty."))
     name = filename.lower()

@@ -114,7 +114,7 @@ class ResponsePage(Schema):
     results: list[ResponseOut]
 
 
-def _response_out(response: Response) -> dict:
+def _response_out(response: Response, identify: bool) -> dict:
     anonymous = (
         response.invitation_id is None and response.person_id is None and response.entered_by_id is None
     )
@@ -128,8 +128,9 @@ def _response_out(response: Response) -> dict:
         "started_at": response.started_at,
         "submitted_at": response.submitted_at,
         # An anonymous respondent's own matching code is kept; nothing else about them exists.
-        "respondent_key": response.respondent_key,
-        "person": None if anonymous or not response.person_id else response.person.name,
+        # Who gave which answers only for the administration's managers and evaluators.
+        "respondent_key": response.respondent_key if identify else "",
+        "person": None if anonymous or not identify or not response.person_id else response.person.name,
         "team": response.team.name if response.team_id else None,
         "anonymous": anonymous,
         "answers": answers,
@@ -159,7 +160,8 @@ def list_responses(request: HttpRequest, public_id: UUID, query: Query[PageQuery
     if status in ResponseStatus.values:
         rows = rows.filter(status=status)
     page = paginate(rows.order_by("pk"), query)
-    page["results"] = [_response_out(response) for response in page["results"]]
+    identify = administration.may_identify(api_user(request))
+    page["results"] = [_response_out(response, identify) for response in page["results"]]
     return page
 
 

@@ -357,6 +357,13 @@ class Administration(models.Model):
             return False
         return user.can("evaluation.manage") or self.created_by_id == user.pk
 
+    def may_identify(self, user) -> bool:
+        """Who may see which respondent gave which answers (names, keys): its managers and evaluators;
+        other readers (a team's members, facilitators) see the answers without identities."""
+        return self.can_manage(user) or (
+            getattr(user, "is_authenticated", False) and user.can("evaluation.view_all")
+        )
+
 
 class Invitation(models.Model):
     """A personal link: one respondent, one response."""

@@ -201,6 +201,7 @@ def response_list(request: HttpRequest, public_id) -> HttpResponse:
     context = {
         "administration": administration,
         "page": paginate(request, rows.order_by("-submitted_at", "-pk"), per_page=100),
+        "identify": administration.may_identify(request.user),
         "status": status,
         "statuses": ResponseStatus.choices,
     }

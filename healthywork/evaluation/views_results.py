@@ -82,7 +82,7 @@ def results_page(request: HttpRequest, public_id) -> HttpResponse:
         "item_options": chart_options("items"),
         "texts": paginate(request, results.text_answers(administration, team_id, family)),
         "export_formats": exporting.FORMATS,
-        "may_identify": _may_identify(request.user, administration),
+        "may_identify": administration.may_identify(request.user),
         "prepost_url": _prepost_url(administration),
     }
     if compare:
@@ -95,10 +95,6 @@ def results_page(request: HttpRequest, public_id) -> HttpResponse:
             compare_options=chart_options("comparison"),
         )
     return render(request, "evaluation/results_page.html", context, status=status)
-
-
-def _may_identify(user, administration: Administration) -> bool:
-    return administration.can_manage(user) or user.can("evaluation.view_all")
 
 
 def _prepost_url(administration: Administration) -> str:
@@ -204,7 +200,7 @@ def results_export(request: HttpRequest, public_id) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     identifiers = request.GET.get("identifiers", "yes") not in ("no", "0", "false")
-    identifiers = identifiers and _may_identify(request.user, administration)
+    identifiers = identifiers and administration.may_identify(request.user)
     table = exporting.response_table(administration, include_identifiers=identifiers)
     filename = f"responses-{administration.public_id}.{fmt}"
     if fmt == "csv":

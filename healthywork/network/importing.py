@@ -13,7 +13,6 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import TextChoices
@@ -339,12 +338,7 @@ def read_kumu(data: bytes, max_bytes: int | None = None, *, read_waves: bool = F
     undirected, and optional `level`, `note` (or `description`) and `provenance` are read too
     (so the derived ties of an export are skipped, as in a table). With `read_waves` (the
     command line, where no wave is chosen) a connection's `wave` field is its wave."""
-    limit = max_bytes if max_bytes is not None else settings.HEALTHYWORK_MAX_UPLOAD_BYTES
-    if len(data) > limit:
-        raise TableError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": round(len(data) / 1048576, 1), "limit": round(limit / 1048576, 1)}
-        )
+    tabular.refuse_oversized(data, max_bytes)
     document = load_json(data)
     if not isinstance(document, dict) or not isinstance(document.get("connections"), list):
         raise TableError(_("A Kumu file is a JSON object with a list “connections” (and a list “elements”)."))
@@ -394,6 +388,11 @@ def read_kumu(data: bytes, max_bytes: int | None = None, *, read_waves: bool = F
             values["wave"] = text("wave")
         rows.append((number, values))
     return KumuTable(headers=headers, rows=rows)
+
+
+def read_ties_upload(data: bytes, filename: str) -> Table:
+    """An uploaded file of ties: a Kumu JSON object (its wave is chosen on the page), or a table."""
+    return read_kumu(data) if is_kumu(data) else tabular.read_table(data, filename)
 
 
 def is_kumu(data: bytes) -> bool:

@@ -377,8 +377,13 @@ def data_stamp(wave: Wave) -> str:
             latest=Max("pk"),
             targets=Count("pk", filter=Q(role=InitiativePartner.Role.TARGET)),
         ),
-        _latest(Respondent.objects.filter(survey__wave=wave), "submitted_at"),
-        Respondent.objects.filter(survey__wave=wave, submitted_at__isnull=False).count(),
+        Respondent.objects.filter(survey__wave=wave)
+        .order_by()
+        .aggregate(
+            count=Count("pk"),
+            latest=Max("submitted_at"),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        ),
         _latest(PartnerRating.objects.filter(respondent__survey__wave=wave)),
         _latest(Organization.objects.all()),
         list(Sector.objects.order_by("pk").values_list("pk", "slug", "name", "family")),

@@ -10,11 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from healthywork.core import tabular
 from healthywork.core.history import render_history
-from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required, get_visible_or_404
-from healthywork.core.staging import stage_upload
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.network import exporting, importing, ties
 from healthywork.network.forms_ties import TieFilterForm, TieForm, TieImportForm
 from healthywork.network.models import Tie, Wave
@@ -104,17 +102,11 @@ def tie_import(request: HttpRequest) -> HttpResponse:
 
 @ability_required("network.edit")
 def tie_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    staged = get_visible_or_404(StagedUpload, request.user, pk=pk, kind=KIND)
     wave = _chosen_wave(request)
-    data = bytes(staged.data)
-    try:
-        kumu = importing.is_kumu(data)
-        table = importing.read_kumu(data) if kumu else tabular.read_table(data, staged.filename)
-    except tabular.TableError as error:
-        staged.delete()
-        messages.error(request, str(error))
+    staged, table = staged_table(request, pk, KIND, read=importing.read_ties_upload)
+    if table is None:
         return redirect("network:tie-import")
-    preview = importing.preview_ties(table, default_wave=wave, is_kumu=kumu)
+    preview = importing.preview_ties(table, default_wave=wave)
     if request.method == "POST" and request.POST.get("confirm") and preview.can_apply:
         try:
             summary = importing.apply_ties(preview, by=request.user)

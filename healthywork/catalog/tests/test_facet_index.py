@@ -323,3 +323,22 @@ class CrosstabBothPathsTests(BothPathsTestCase):
         Initiative.objects.order_by("pk").first().conditions.add(*Condition.objects.all())
         after = self.assertSameTable(Initiative.objects.all(), "condition", "status")
         self.assertNotEqual(after, before)
+
+
+class EmptyCatalogTests(TestCase):
+    """With no initiative at all the index is built from empty arrays and answers as the SQL does."""
+
+    def setUp(self):
+        facet_index.clear()
+        self.addCleanup(facet_index.clear)
+
+    def test_an_empty_catalog_searches_and_crosstabs_the_same_on_both_paths(self):
+        for params in ({}, {"q": "wage"}, {"level": ["local"]}):
+            with VIA_SQL:
+                by_sql = facets.search(Initiative.objects.all(), params, limit=25)
+            with VIA_INDEX:
+                by_index = facets.search(Initiative.objects.all(), params, limit=25)
+            self.assertEqual((by_index.counts, by_index.total, by_index.page_ids), (by_sql.counts, 0, []))
+        with VIA_INDEX:
+            self.assertEqual(count_table(Initiative.objects.all(), "condition", "status"), ([], [], []))
+            self.assertEqual(count_table(Initiative.objects.all(), "sector_family", "level"), ([], [], []))

@@ -10,6 +10,7 @@ from healthywork.evaluation import administrations
 from healthywork.evaluation.models import Administration, Invitation, TimePoint
 from healthywork.evaluation.tests import factories
 from healthywork.partners.models import Person
+from healthywork.partners.tests import factories as partner_factories
 
 
 class AdministrationPageTests(TeamTestCase):
@@ -133,6 +134,23 @@ class AdministrationPageTests(TeamTestCase):
         page = self.client.get(reverse("evaluation:administration-responses", args=[self.mine.public_id]))
         self.assertContains(page, "anonymous, code")
         self.assertContains(page, "AB12")
+
+    def test_a_teams_member_sees_its_responses_without_who_gave_them(self):
+        person = partner_factories.person(name="Rosa Identifiable")
+        factories.response(self.mine, {"q1": 2}, person=person, respondent_key=f"person:{person.pk}")
+        url = reverse("evaluation:administration-responses", args=[self.mine.public_id])
+        self.login(self.member_a)
+        page = self.client.get(url)
+        self.assertContains(page, "not shown to you")
+        self.assertNotContains(page, "Rosa Identifiable")
+        self.assertNotContains(page, "AB12")
+        api = self.client.get(f"/api/v1/evaluation/administrations/{self.mine.public_id}/responses").json()
+        self.assertEqual({row["person"] for row in api["results"]}, {None})
+        self.assertEqual({row["respondent_key"] for row in api["results"]}, {""})
+        self.login(self.evaluator)
+        self.assertContains(self.client.get(url), "Rosa Identifiable")
+        api = self.client.get(f"/api/v1/evaluation/administrations/{self.mine.public_id}/responses").json()
+        self.assertIn("Rosa Identifiable", {row["person"] for row in api["results"]})
 
     def test_edit(self):
         self.login(self.evaluator)
