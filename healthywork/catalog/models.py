@@ -187,11 +187,15 @@ class Initiative(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The end date is before the start date.")})
 
-    def refresh_search_text(self) -> None:
-        """Title, summary, geography and the names of the lead and partner organizations.
+    def refresh_search_text(self, partner_names: list[str] | None = None) -> None:
+        """Title, summary, geography and the names of the lead and partner organizations
+        (`partner_names` when the caller read them already, for many initiatives at once).
 
         A new row has no partners yet: the services save it once more after adding them."""
-        partner_names = list(self.partners.values_list("organization__name", flat=True)) if self.pk else []
+        if partner_names is None:
+            partner_names = (
+                list(self.partners.values_list("organization__name", flat=True)) if self.pk else []
+            )
         lead = self.lead_organization
         self.search_text = search_document(
             self.title,

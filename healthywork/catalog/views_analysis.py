@@ -16,6 +16,7 @@ from healthywork.catalog import analysis
 from healthywork.catalog.crosstab import DIMENSIONS, count_table
 from healthywork.catalog.models import Initiative
 from healthywork.core import tabular
+from healthywork.core.charts import chart_options
 
 DEFAULT_ROWS = "sector_family"
 DEFAULT_COLS = "action_type"
@@ -196,7 +197,7 @@ def _result_context(result, rows: str, cols: str, show: str) -> dict[str, Any]:
             "cramers_v": _number(result.cramers_v),
             "min_expected": _number(result.min_expected),
             "spec": _heatmap_spec(result, summary, str(DIMENSIONS[rows].label), str(DIMENSIONS[cols].label)),
-            "chart_options": _chart_options(rows, cols),
+            "chart_options": chart_options(f"crosstab-{rows}-by-{cols}"),
         }
     )
     return context
@@ -340,20 +341,6 @@ def _heatmap_spec(result, summary: str, row_title: str, col_title: str) -> dict[
             },
         ],
         "config": {"axis": {"labelFontSize": 12, "titleFontSize": 13}, "view": {"stroke": None}},
-    }
-
-
-def _chart_options(rows: str, cols: str) -> dict[str, Any]:
-    """vega-embed options: the export actions only (PNG and SVG), in the reader's language."""
-    return {
-        "renderer": "svg",
-        "actions": {"export": True, "source": False, "compiled": False, "editor": False},
-        "downloadFileName": f"crosstab-{rows}-by-{cols}",
-        "i18n": {
-            "CLICK_TO_VIEW_ACTIONS": _("Save the chart"),
-            "PNG_ACTION": _("Save as PNG"),
-            "SVG_ACTION": _("Save as SVG"),
-        },
     }
 
 

@@ -13,9 +13,8 @@ from django.utils.translation import gettext_lazy
 from healthywork.catalog import exporting, importing
 from healthywork.catalog.models import Initiative
 from healthywork.core import tabular
-from healthywork.core.models import StagedUpload
 from healthywork.core.permissions import ability_required
-from healthywork.core.staging import staged_table
+from healthywork.core.staging import stage_upload, staged_table
 from healthywork.partners.models import Sector
 
 KIND = "initiatives"
@@ -46,10 +45,7 @@ def initiative_import(request: HttpRequest) -> HttpResponse:
     form = InitiativeImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        StagedUpload.objects.filter(owner=request.user, kind=KIND).delete()
-        staged = StagedUpload.objects.create(
-            owner=request.user, kind=KIND, filename=upload.name[:255], data=upload.read()
-        )
+        staged = stage_upload(request.user, KIND, upload.name, upload.read())
         return redirect("catalog:initiative-import-preview", pk=staged.pk)
     return render(
         request,

@@ -7,6 +7,7 @@ from healthywork.catalog.models import Initiative
 from healthywork.catalog.tests import factories
 from healthywork.core.search import text_search
 from healthywork.partners import services as partner_services
+from healthywork.partners.models import Organization
 from healthywork.partners.tests import factories as partner_factories
 
 
@@ -36,3 +37,20 @@ class OrganizationRenameTests(TestCase):
         with self.assertNumQueries(1):  # the organization's own UPDATE, nothing for the catalog
             lead.save(update_fields=["website"])
         self.assertEqual(Initiative.objects.get(pk=initiative.pk).updated_at, stamp)
+
+    def test_a_rename_costs_the_same_queries_for_one_initiative_or_many(self):
+        from healthywork.catalog.services import refresh_search_texts_of
+
+        partner = partner_factories.organization(name="Riverside Clinic")
+        factories.initiative("First", partners=[(partner, "partner")])
+        Organization.objects.filter(pk=partner.pk).update(name="Lakeshore Health Center")
+        partner.refresh_from_db()
+        with self.assertNumQueries(3):  # the initiatives, their partners' names, one bulk update
+            self.assertEqual(refresh_search_texts_of(partner), 1)
+        for number in range(5):
+            factories.initiative(f"More {number}", partners=[(partner, "partner")])
+        Organization.objects.filter(pk=partner.pk).update(name="Northside Health Center")
+        partner.refresh_from_db()
+        with self.assertNumQueries(3):
+            self.assertEqual(refresh_search_texts_of(partner), 6)
+        self.assertEqual(len(found("Northside")), 6)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from healthywork.core.forms import upload_limit_mb
 from healthywork.scan import refi
 from healthywork.scan.models import Project
 from healthywork.scan.refi_import import import_refi
@@ -79,7 +80,7 @@ class Command(BaseCommand):
                     _("The file is %(size)s MB; the limit is %(limit)s MB.")
                     % {
                         "size": round(path.stat().st_size / 1048576, 1),
-                        "limit": round(settings.HEALTHYWORK_MAX_UPLOAD_BYTES / 1048576, 1),
+                        "limit": upload_limit_mb(),
                     }
                 )
             with path.open("rb") as upload:
