@@ -6,9 +6,15 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from healthywork.collaborative.models import Application, ApplicationStatus, Cohort, CohortStatus, Team
+from healthywork.collaborative.models import (
+    Application,
+    ApplicationStatus,
+    Cohort,
+    CohortStatus,
+    Team,
+    composition_warnings,
+)
 from healthywork.core import audit
 
 COHORT_FIELDS = [
@@ -87,18 +93,8 @@ def team_rows(cohort: Cohort, teams) -> list[TeamRow]:
     for team in teams.filter(cohort=cohort).prefetch_related("memberships__organization__sector"):
         memberships = list(team.memberships.all())
         families = {membership.organization.sector.family for membership in memberships}
-        rows.append(TeamRow(team, memberships, _warnings(families)))
+        rows.append(TeamRow(team, memberships, composition_warnings(families)))
     return rows
-
-
-def _warnings(families: set[str]) -> list[str]:
-    # The same rule as Team.composition_warnings, on prefetched rows (one query for the cohort).
-    warnings = []
-    if "health" not in families:
-        warnings.append(_("This team has no health-sector organization."))
-    if not families & {"labor", "community"}:
-        warnings.append(_("This team has no labor or community organization."))
-    return warnings
 
 
 def application_counts(cohort: Cohort) -> dict[str, int]:

@@ -170,6 +170,16 @@ class TeamQuerySet(models.QuerySet):
         return self.filter(own | facilitated | shared).distinct()
 
 
+def composition_warnings(families: set[str]) -> list[str]:
+    """The rule a team's sector families should meet: health joined with labor or community."""
+    warnings = []
+    if "health" not in families:
+        warnings.append(_("This team has no health-sector organization."))
+    if not families & {"labor", "community"}:
+        warnings.append(_("This team has no labor or community organization."))
+    return warnings
+
+
 class TeamWorkQuerySet(models.QuerySet):
     """For every model of a team's work (a `team` foreign key): the rows of the teams the user may
     see, by the one rule of `TeamQuerySet.visible_to`."""
@@ -257,13 +267,9 @@ class Team(models.Model):
 
     def composition_warnings(self) -> list[str]:
         """A team should join health with labor or community organizations."""
-        families = set(self.memberships.values_list("organization__sector__family", flat=True))
-        warnings = []
-        if "health" not in families:
-            warnings.append(_("This team has no health-sector organization."))
-        if not families & {"labor", "community"}:
-            warnings.append(_("This team has no labor or community organization."))
-        return warnings
+        return composition_warnings(
+            set(self.memberships.values_list("organization__sector__family", flat=True))
+        )
 
 
 class MembershipRole(models.TextChoices):
