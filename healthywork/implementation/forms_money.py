@@ -91,13 +91,8 @@ class GrantForm(forms.ModelForm):
     def clean_end_date(self) -> date:
         return check_date(self.cleaned_data["end_date"])
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The period ends before it starts."))
-        return data
-
+    # The period's order and the cohort's one currency are the model's rules (Grant.clean), checked
+    # when the form validates the instance.
     def _post_clean(self) -> None:
         name = self.cleaned_data.get("funder", "")
         matches = (
